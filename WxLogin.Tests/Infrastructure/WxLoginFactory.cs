@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using WxLogin.Web.Models;
+
+namespace WxLogin.Tests.Infrastructure;
+
+/// <summary>
+/// The real app (real pipeline, real SQLite file, WeChat emulator behind the real typed client) with
+/// a clock the test controls and every log line captured. One per fixture; each has its own database.
+/// </summary>
+public sealed class WxLoginFactory : WebApplicationFactory<Program>
+{
+    public const string AppId = "wx-test-app";
+    public const string AppSecret = "test-secret-0123456789";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    public WxLoginFactory(IDictionary<string, string?>? settings = null, string environment = "Testing")
+    {
+        Environment = environment;
+        DatabasePath = Path.Combine(Path.GetTempPath(), $"wxlogin-test-{Guid.NewGuid():N}.db");
+        _settings = new Dictionary<string, string?>
+        {
+            ["WeChat:Mode"] = "Emulator",
+            ["WeChat:AppId"] = AppId,
+            ["WeChat:AppSecret"] = AppSecret,
+            ["WeChat:Timeout"] = "00:00:01",
+            ["ConnectionStrings:Default"] = $"Data Source={DatabasePath}",
+            ["Auth:LoginPermitsPerMinute"] = "100000",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public string Environment { get; }
+
+    public string DatabasePath { get; }
+
+    public ManualTimeProvider Clock { get; } = new();
+
+    /// <summary>Every log line the app wrote, formatted, exception text included.</summary>
+    public ConcurrentQueue<string> Logs { get; } = new();
+
+    public string ConnectionString => $"Data Source={DatabasePath}";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(Environment);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureLogging(logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Trace);
+            logging.AddProvider(new CapturingLoggerProvider(Logs));
+        });
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    /// <summary>Logs in with an emulator code and returns the answer.</summary>
+    public async Task<LoginResponse> LoginAsync(string code, HttpClient? client = null)
+    {
+        client ??= CreateClient();
+        var response = await client.PostAsJsonAsync("/api/user/login", new { code });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<LoginResponse>())!;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(DatabasePath + suffix);
+        }
+    }
+}

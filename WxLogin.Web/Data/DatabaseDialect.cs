@@ -1,0 +1,103 @@
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using WxLogin.Web.Options;
+
+namespace WxLogin.Web.Data;
+
+/// <summary>
+/// Everything that differs between SQLite and SQL Server, in one place: opening a connection,
+/// configuring EF Core, recognising a unique-index violation, and the schema-version table.
+/// </summary>
+public abstract class DatabaseDialect(string connectionString)
+{
+    public string ConnectionString { get; } = connectionString;
+
+    /// <summary>Folder under database/ that holds this provider's scripts.</summary>
+    public abstract string ScriptFolder { get; }
+
+    public abstract DbConnection CreateConnection();
+
+    public abstract void ConfigureEf(DbContextOptionsBuilder options);
+
+    /// <summary>True when the exception says a unique index (such as Users.OpenId) rejected the row.</summary>
+    public abstract bool IsUniqueViolation(Exception exception);
+
+    /// <summary>Creates the table that records which scripts ran, if it is missing.</summary>
+    public abstract string CreateSchemaVersionsSql { get; }
+
+    /// <summary>Run once at start, outside any transaction, before the scripts.</summary>
+    public virtual string? PrepareSql => null;
+
+    public static DatabaseDialect For(DatabaseProvider provider, string connectionString) => provider switch
+    {
+        DatabaseProvider.Sqlite => new SqliteDialect(connectionString),
+        DatabaseProvider.SqlServer => new SqlServerDialect(connectionString),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
+    };
+
+    /// <summary>Walks DbUpdateException and friends down to the provider's own exception.</summary>
+    protected static T? Find<T>(Exception? exception) where T : Exception
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is T match)
+            {
+                return match;
+            }
+        }
+        return null;
+    }
+}
+
+public sealed class SqliteDialect(string connectionString) : DatabaseDialect(connectionString)
+{
+    // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
+    private const int UniqueConstraint = 2067;
+    private const int PrimaryKeyConstraint = 1555;
+
+    public override string ScriptFolder => "sqlite";
+
+    public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
+
+    public override void ConfigureEf(DbContextOptionsBuilder options) => options.UseSqlite(ConnectionString);
+
+    public override bool IsUniqueViolation(Exception exception) =>
+        Find<SqliteException>(exception) is { SqliteExtendedErrorCode: UniqueConstraint or PrimaryKeyConstraint };
+
+    // WAL lets readers (every [CheckToken] request) proceed while a login writes.
+    public override string PrepareSql => "PRAGMA journal_mode=WAL;";
+
+    public override string CreateSchemaVersionsSql => """
+        CREATE TABLE IF NOT EXISTS SchemaVersions (
+            Version INTEGER NOT NULL CONSTRAINT PK_SchemaVersions PRIMARY KEY,
+            Name TEXT NOT NULL,
+            AppliedAt TEXT NOT NULL
+        );
+        """;
+}
+
+public sealed class SqlServerDialect(string connectionString) : DatabaseDialect(connectionString)
+{
+    // 2601: duplicate key in a unique index; 2627: violation of a unique or primary key constraint.
+    private static readonly int[] UniqueViolationNumbers = [2601, 2627];
+
+    public override string ScriptFolder => "sqlserver";
+
+    public override DbConnection CreateConnection() => new SqlConnection(ConnectionString);
+
+    public override void ConfigureEf(DbContextOptionsBuilder options) => options.UseSqlServer(ConnectionString);
+
+    public override bool IsUniqueViolation(Exception exception) =>
+        Find<SqlException>(exception) is { } sql && UniqueViolationNumbers.Contains(sql.Number);
+
+    public override string CreateSchemaVersionsSql => """
+        IF OBJECT_ID(N'dbo.SchemaVersions', N'U') IS NULL
+        CREATE TABLE dbo.SchemaVersions (
+            Version int NOT NULL CONSTRAINT PK_SchemaVersions PRIMARY KEY,
+            Name nvarchar(200) NOT NULL,
+            AppliedAt datetime2 NOT NULL
+        );
+        """;
+}

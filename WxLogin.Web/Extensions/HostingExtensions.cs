@@ -1,0 +1,161 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using WxLogin.Web.Data;
+using WxLogin.Web.Emulator;
+using WxLogin.Web.Errors;
+using WxLogin.Web.Filters;
+using WxLogin.Web.Formatters;
+using WxLogin.Web.Options;
+using WxLogin.Web.Services;
+using WxLogin.Web.Services.WeChat;
+
+namespace WxLogin.Web.Extensions;
+
+/// <summary>Program.cs's registrations, one method per concern.</summary>
+public static class HostingExtensions
+{
+    public static void AddWxLoginOptions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WeChatOptions>().BindConfiguration(WeChatOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WeChatOptions>, WeChatOptionsValidator>();
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        builder.Services.AddSingleton(TimeProvider.System);
+    }
+
+    public static void AddWxLoginDatabase(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(services =>
+        {
+            var provider = services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider;
+            var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString("Default")
+                ?? throw new InvalidOperationException("ConnectionStrings:Default is missing (env: ConnectionStrings__Default).");
+            if (provider == DatabaseProvider.Sqlite)
+            {
+                connectionString = AnchorSqliteFile(connectionString, services.GetRequiredService<IHostEnvironment>().ContentRootPath);
+            }
+            return DatabaseDialect.For(provider, connectionString);
+        });
+        builder.Services.AddDbContext<AppDbContext>((services, options) =>
+            services.GetRequiredService<DatabaseDialect>().ConfigureEf(options));
+        builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddSingleton<UserTokenQuery>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+    }
+
+    public static void AddWeChat(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<WeChatEmulator>();
+        builder.Services.AddHttpClient<IWeChatClient, WeChatClient>((services, http) =>
+            {
+                var wechat = services.GetRequiredService<IOptions<WeChatOptions>>().Value;
+                http.BaseAddress = WithTrailingSlash(wechat.ApiBaseUrl);
+                http.Timeout = wechat.Timeout;
+            })
+            // The factory's own logging would write request URLs, and jscode2session's carries the secret.
+            .RemoveAllLoggers()
+            .ConfigurePrimaryHttpMessageHandler(services =>
+                services.GetRequiredService<IOptions<WeChatOptions>>().Value.Mode == WeChatMode.Emulator
+                    ? new WeChatEmulatorHandler(services.GetRequiredService<WeChatEmulator>())
+                    : new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+    }
+
+    public static void AddWxLoginServices(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddDataProtection().SetApplicationName("WxLogin");
+        builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddScoped<LoginService>();
+        builder.Services.AddSingleton<CheckTokenFilter>();
+    }
+
+    public static void AddWxLoginApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddControllers(mvc =>
+            {
+                mvc.Filters.Add<ApiExceptionFilter>();
+                mvc.InputFormatters.Add(new FormBodyInputFormatter());
+            })
+            .ConfigureApiBehaviorOptions(api => api.InvalidModelStateResponseFactory = context =>
+                Problems.Result(context.HttpContext, new ApiException(
+                    StatusCodes.Status400BadRequest,
+                    ErrorCodes.InvalidRequest,
+                    "The request body is not valid JSON of the expected shape.")));
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.AddDefaultCode);
+        builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
+
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(RateLimits.Login, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.LoginPermitsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                }));
+            limiter.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                return new ValueTask(Problems.WriteAsync(context.HttpContext, new ApiException(
+                    StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
+                    "Too many login attempts from this address. Retry in a minute.")));
+            };
+        });
+
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddSwaggerGen(swagger =>
+        {
+            swagger.SwaggerDoc("v1", new OpenApiInfo { Title = "WxLogin", Version = "v1" });
+            swagger.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "The token from POST /api/user/login.",
+            });
+            swagger.OperationFilter<CheckTokenOperationFilter>();
+            swagger.IncludeXmlComments(typeof(HostingExtensions).Assembly);
+        });
+    }
+
+    /// <summary>Brings the schema up to date (Database:AutoMigrate) before the first request.</summary>
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.AutoMigrate)
+        {
+            await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
+        }
+    }
+
+    public static void UseWxLoginPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (!app.Environment.IsProduction())
+        {
+            app.UseSwagger();
+            app.UseSwaggerUI();
+        }
+        app.UseRateLimiter();
+        app.MapControllers();
+        app.MapHealthChecks("/health");
+    }
+
+    /// <summary>A relative SQLite file lives in the content root, wherever `dotnet run` was started.</summary>
+    private static string AnchorSqliteFile(string connectionString, string contentRoot)
+    {
+        var sqlite = new SqliteConnectionStringBuilder(connectionString);
+        if (sqlite.DataSource != ":memory:" && !Path.IsPathRooted(sqlite.DataSource))
+        {
+            sqlite.DataSource = Path.Combine(contentRoot, sqlite.DataSource);
+        }
+        return sqlite.ToString();
+    }
+
+    private static Uri WithTrailingSlash(Uri uri) =>
+        uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+}

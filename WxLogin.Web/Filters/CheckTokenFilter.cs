@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.Net.Http.Headers;
+using WxLogin.Web.Data;
+using WxLogin.Web.Errors;
+using WxLogin.Web.Services;
+
+namespace WxLogin.Web.Filters;
+
+/// <summary>Marks an action that needs a logged-in user (ThinkPHP's CheckToken middleware).</summary>
+public sealed class CheckTokenAttribute : ServiceFilterAttribute
+{
+    public CheckTokenAttribute() : base(typeof(CheckTokenFilter))
+    {
+        // Before [ApiController]'s model validation (-2000): an anonymous caller learns nothing about the body.
+        Order = -3000;
+    }
+}
+
+/// <summary>
+/// Reads "Authorization: Bearer &lt;token&gt;" (or a bare token), finds its user with one indexed query,
+/// checks expiry and attaches the user to the request; otherwise answers 401.
+/// </summary>
+public sealed class CheckTokenFilter(UserTokenQuery tokens, TimeProvider time) : IAsyncActionFilter
+{
+    public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
+    {
+        var http = context.HttpContext;
+        var token = ReadToken(http.Request.Headers.Authorization.ToString());
+        if (token is null)
+        {
+            context.Result = Unauthorized(http, ErrorCodes.TokenMissing,
+                "Send the token from /api/user/login as 'Authorization: Bearer <token>'.");
+            return;
+        }
+
+        var digest = TokenService.IsWellFormed(token) ? TokenService.Digest(token) : null;
+        var user = digest is null ? null : await tokens.FindByTokenDigestAsync(digest, http.RequestAborted);
+        if (user is null || user.TokenExpiresAt is not { } expiresAt || expiresAt <= time.GetUtcNow().UtcDateTime)
+        {
+            context.Result = Unauthorized(http, ErrorCodes.TokenInvalid,
+                "The token is unknown, expired or logged out. Log in again.");
+            return;
+        }
+
+        user.TokenDigest = digest;
+        http.SetCurrentUser(user);
+        await next();
+    }
+
+    /// <summary>"Bearer abc" → abc; a bare "abc" too, as the tutorials' clients send it; blank → null.</summary>
+    internal static string? ReadToken(string header)
+    {
+        var value = header.Trim();
+        const string scheme = "Bearer ";
+        if (value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            value = value[scheme.Length..].Trim();
+        }
+        return value.Length == 0 ? null : value;
+    }
+
+    private static IActionResult Unauthorized(HttpContext http, string code, string detail)
+    {
+        http.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
+        return Problems.Result(http, new ApiException(StatusCodes.Status401Unauthorized, code, detail));
+    }
+}

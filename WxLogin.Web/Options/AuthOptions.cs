@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WxLogin.Web.Options;
+
+/// <summary>Our own tokens. Section "Auth" (env: Auth__TokenLifetime=7.00:00:00).</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>How long a token issued at login stays valid.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Login attempts one client IP may make per minute before 429 rate_limited.</summary>
+    [Range(1, 100_000)]
+    public int LoginPermitsPerMinute { get; set; } = 60;
+}

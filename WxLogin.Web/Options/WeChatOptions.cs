@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WxLogin.Web.Options;
+
+/// <summary>How WxLogin reaches WeChat. Section "WeChat" (env: WeChat__AppId, WeChat__AppSecret, ...).</summary>
+public sealed class WeChatOptions
+{
+    public const string Section = "WeChat";
+
+    public string AppId { get; set; } = "";
+
+    /// <summary>Never logged, never returned: it only travels in the jscode2session query string.</summary>
+    public string AppSecret { get; set; } = "";
+
+    /// <summary>WeChat's API root, with or without a trailing slash.</summary>
+    public Uri ApiBaseUrl { get; set; } = new("https://api.weixin.qq.com");
+
+    /// <summary>Live calls WeChat; Emulator answers in-process, for development and tests.</summary>
+    public WeChatMode Mode { get; set; } = WeChatMode.Live;
+
+    /// <summary>How long one call to WeChat may take before the login answers wx_unavailable.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+public enum WeChatMode
+{
+    Live,
+    Emulator,
+}

@@ -1,0 +1,19 @@
+using WxLogin.Web.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddWxLoginOptions();
+builder.AddWxLoginDatabase();
+builder.AddWeChat();
+builder.AddWxLoginServices();
+builder.AddWxLoginApi();
+
+var app = builder.Build();
+
+await app.MigrateDatabaseAsync();
+app.UseWxLoginPipeline();
+
+app.Run();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;
