@@ -9,16 +9,18 @@ namespace WxLogin.Web.Data;
 /// </summary>
 public sealed class UserTokenQuery(DatabaseDialect dialect)
 {
+    /// <summary>Plain SQL that both SQLite and SQL Server run as it is.</summary>
+    internal const string Sql = """
+        SELECT Id, OpenId, UnionId, Nickname, AvatarUrl, TokenExpiresAt, CreatedAt, UpdatedAt
+        FROM Users
+        WHERE TokenDigest = @digest
+        """;
+
     public async Task<User?> FindByTokenDigestAsync(byte[] digest, CancellationToken cancellationToken)
     {
-        const string sql = """
-            SELECT Id, OpenId, UnionId, Nickname, AvatarUrl, TokenExpiresAt, CreatedAt, UpdatedAt
-            FROM Users
-            WHERE TokenDigest = @digest
-            """;
         await using var connection = dialect.CreateConnection();
         var row = await connection.QuerySingleOrDefaultAsync<UserRow>(
-            new CommandDefinition(sql, new { digest }, cancellationToken: cancellationToken));
+            new CommandDefinition(Sql, new { digest }, cancellationToken: cancellationToken));
         return row?.ToUser();
     }
 

@@ -48,16 +48,19 @@ public sealed class CheckTokenFilter(UserTokenQuery tokens, TimeProvider time) :
         await next();
     }
 
-    /// <summary>"Bearer abc" → abc; a bare "abc" too, as the tutorials' clients send it; blank → null.</summary>
+    /// <summary>"Bearer abc" → abc; a bare "abc" too, as the tutorials' clients send it; blank or a lone "Bearer" → null.</summary>
     internal static string? ReadToken(string header)
     {
-        var value = header.Trim();
-        const string scheme = "Bearer ";
-        if (value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        var parts = header.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0)
         {
-            value = value[scheme.Length..].Trim();
+            return null;
         }
-        return value.Length == 0 ? null : value;
+        if (parts[0].Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            return parts.Length == 2 ? parts[1] : null;
+        }
+        return header.Trim();
     }
 
     private static IActionResult Unauthorized(HttpContext http, string code, string detail)
