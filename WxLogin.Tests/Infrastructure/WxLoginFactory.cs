@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using WxLogin.Web.Models;
+using WxLogin.Web.Services.WeChat;
 
 namespace WxLogin.Tests.Infrastructure;
 
@@ -45,6 +46,9 @@ public sealed class WxLoginFactory : WebApplicationFactory<Program>
 
     public ManualTimeProvider Clock { get; } = new();
 
+    /// <summary>When set, WeChat is this handler instead of the emulator (and Mode should be Live).</summary>
+    public HttpMessageHandler? WeChatHandler { get; init; }
+
     /// <summary>Every log line the app wrote, formatted, exception text included.</summary>
     public ConcurrentQueue<string> Logs { get; } = new();
 
@@ -66,6 +70,10 @@ public sealed class WxLoginFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            if (WeChatHandler is { } handler)
+            {
+                services.AddHttpClient<IWeChatClient, WeChatClient>().ConfigurePrimaryHttpMessageHandler(() => handler);
+            }
         });
     }
 

@@ -58,7 +58,8 @@ public static class HostingExtensions
                 http.BaseAddress = WithTrailingSlash(wechat.ApiBaseUrl);
                 http.Timeout = wechat.Timeout;
             })
-            // The factory's own logging would write request URLs, and jscode2session's carries the secret.
+            // jscode2session's URL carries the secret. .NET redacts query strings in the factory's logs,
+            // but one AppContext switch (System.Net.Http.DisableUriRedaction) undoes that: log nothing here.
             .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(services =>
                 services.GetRequiredService<IOptions<WeChatOptions>>().Value.Mode == WeChatMode.Emulator

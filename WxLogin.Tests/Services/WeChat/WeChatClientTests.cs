@@ -1,0 +1,129 @@
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using WxLogin.Tests.Infrastructure;
+using WxLogin.Web.Options;
+using WxLogin.Web.Services.WeChat;
+
+namespace WxLogin.Tests.Services.WeChat;
+
+/// <summary>The real parsing of WeChat's answers, fed by a stub handler with WeChat-shaped bodies.</summary>
+public sealed class WeChatClientTests
+{
+    private const string SessionKey = "tiihtNczf5v6AKRyjwEUhQ==";
+
+    private static WeChatClient Client(StubHttpHandler handler, TimeSpan? timeout = null) =>
+        new(new HttpClient(handler) { BaseAddress = new Uri("https://api.weixin.qq.com/"), Timeout = timeout ?? TimeSpan.FromSeconds(5) },
+            Microsoft.Extensions.Options.Options.Create(new WeChatOptions { AppId = "wx123", AppSecret = "s3cr3t&x=y" }),
+            NullLogger<WeChatClient>.Instance);
+
+    [TestCase("text/plain")]
+    [TestCase("application/json")]
+    [TestCase("text/html")]
+    public async Task Code2Session_ParsesSuccess_WhateverTheContentType(string mediaType)
+    {
+        var handler = StubHttpHandler.Text($$"""{"session_key":"{{SessionKey}}","openid":"oABC"}""", mediaType);
+
+        var session = await Client(handler).Code2SessionAsync("code", CancellationToken.None);
+
+        Assert.That(session, Is.EqualTo(new WeChatSession("oABC", SessionKey, null)));
+    }
+
+    [Test]
+    public async Task Code2Session_ReadsUnionId_AndToleratesUnknownFieldsAndErrcodeZero()
+    {
+        var handler = StubHttpHandler.Text($$"""{"errcode":0,"errmsg":"ok","session_key":"{{SessionKey}}","openid":"oABC","unionid":"uXYZ","new_field":[1]}""");
+
+        var session = await Client(handler).Code2SessionAsync("code", CancellationToken.None);
+
+        Assert.That(session, Is.EqualTo(new WeChatSession("oABC", SessionKey, "uXYZ")));
+    }
+
+    [Test]
+    public async Task Code2Session_SendsEscapedCodeAndCredentials()
+    {
+        var handler = StubHttpHandler.Text($$"""{"session_key":"{{SessionKey}}","openid":"oABC"}""");
+
+        await Client(handler).Code2SessionAsync("a+b/c=d&e", CancellationToken.None);
+
+        var uri = handler.Requests.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(uri.AbsolutePath, Is.EqualTo("/sns/jscode2session"));
+            Assert.That(uri.Query, Does.Contain("appid=wx123"));
+            Assert.That(uri.Query, Does.Contain("secret=s3cr3t%26x%3Dy"));
+            Assert.That(uri.Query, Does.Contain("js_code=a%2Bb%2Fc%3Dd%26e"));
+            Assert.That(uri.Query, Does.Contain("grant_type=authorization_code"));
+        });
+    }
+
+    [TestCase("""{"errcode":40029,"errmsg":"invalid code, rid: 668f2aa4-51c08c03-3d141241"}""", 40029)]
+    [TestCase("""{"errcode":40163,"errmsg":"code been used, rid: 668f2aa4-51c08c03-3d141241"}""", 40163)]
+    [TestCase("""{"errmsg":"system error","errcode":-1}""", -1)]
+    [TestCase("""{"errcode":"45011","errmsg":"api minute-quota reach limit"}""", 45011)]
+    public void Code2Session_ThrowsTheErrcode_WhateverTheErrmsg(string body, int errCode)
+    {
+        var exception = Assert.ThrowsAsync<WeChatException>(() =>
+            Client(StubHttpHandler.Text(body)).Code2SessionAsync("code", CancellationToken.None));
+
+        Assert.That(exception!.ErrCode, Is.EqualTo(errCode));
+    }
+
+    [TestCase("<html>502 Bad Gateway</html>", HttpStatusCode.OK)]
+    [TestCase("", HttpStatusCode.OK)]
+    [TestCase("null", HttpStatusCode.OK)]
+    [TestCase("[1,2]", HttpStatusCode.OK)]
+    [TestCase("""{"openid":"oABC"}""", HttpStatusCode.OK)]
+    [TestCase("""{"session_key":"x","openid":"oABC"}""", HttpStatusCode.InternalServerError)]
+    [TestCase("busy", HttpStatusCode.BadGateway)]
+    public void Code2Session_ThrowsBusy_ForAnswersThatAreNotASession(string body, HttpStatusCode status)
+    {
+        var exception = Assert.ThrowsAsync<WeChatException>(() =>
+            Client(StubHttpHandler.Text(body, status: status)).Code2SessionAsync("code", CancellationToken.None));
+
+        Assert.That(exception!.ErrCode, Is.EqualTo(WeChatException.Busy));
+    }
+
+    [Test]
+    public void Code2Session_ThrowsBusy_OnTimeout_WithoutTheSecretInTheMessage()
+    {
+        var handler = new StubHttpHandler(async (_, cancel) =>
+        {
+            await Task.Delay(Timeout.Infinite, cancel);
+            return new HttpResponseMessage();
+        });
+
+        var exception = Assert.ThrowsAsync<WeChatException>(() =>
+            Client(handler, TimeSpan.FromMilliseconds(100)).Code2SessionAsync("code", CancellationToken.None));
+
+        Assert.That(exception!.ErrCode, Is.EqualTo(WeChatException.Busy));
+        Assert.That(exception.ToString(), Does.Not.Contain("s3cr3t"));
+    }
+
+    [Test]
+    public void Code2Session_ThrowsBusy_OnConnectionFailure_WithoutTheUrlInTheMessage()
+    {
+        var handler = new StubHttpHandler((request, _) =>
+            throw new HttpRequestException($"Connection refused ({request.RequestUri})", null, HttpStatusCode.BadGateway));
+
+        var exception = Assert.ThrowsAsync<WeChatException>(() =>
+            Client(handler).Code2SessionAsync("code", CancellationToken.None));
+
+        Assert.That(exception!.ErrCode, Is.EqualTo(WeChatException.Busy));
+        Assert.That(exception.ToString(), Does.Not.Contain("s3cr3t"));
+    }
+
+    [Test]
+    public void Code2Session_LetsTheCallersCancellationThrough()
+    {
+        using var cancel = new CancellationTokenSource();
+        var handler = new StubHttpHandler(async (_, token) =>
+        {
+            await cancel.CancelAsync();
+            await Task.Delay(Timeout.Infinite, token);
+            return new HttpResponseMessage();
+        });
+
+        Assert.That(async () => await Client(handler).Code2SessionAsync("code", cancel.Token),
+            Throws.InstanceOf<OperationCanceledException>());
+    }
+}
