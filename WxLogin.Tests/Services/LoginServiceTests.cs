@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using WxLogin.Tests.Infrastructure;
@@ -78,21 +79,15 @@ public sealed class LoginServiceTests
     [Test]
     public async Task LoginAsync_UpdatesTheRowThatWonTheRace_WhenTheInsertHitsTheUniqueIndex()
     {
-        // Another request inserted this openid between our lookup and our insert.
-        var racer = Service();
         _wechat.Setup(w => w.Code2SessionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(() => new WeChatSession("oRace", SessionKey, null))
-            .Callback(() =>
-            {
-                if (!NewDb().Users.Any())
-                {
-                    InsertDirectly("oRace");
-                }
-            });
+            .ReturnsAsync(new WeChatSession("oRace", SessionKey, null));
+        // Another request inserts this openid after our lookup found nothing, just before our insert.
+        var racer = new InsertFirstInterceptor(() => InsertDirectly("oRace"));
 
-        var result = await racer.LoginAsync("code", CancellationToken.None);
+        var result = await Service(racer).LoginAsync("code", CancellationToken.None);
 
         var rows = await NewDb().Users.AsNoTracking().ToListAsync();
+        Assert.That(racer.Fired, Is.True);
         Assert.That(rows, Has.Count.EqualTo(1));
         Assert.That(rows[0].Id, Is.EqualTo(result.User.Id));
         Assert.That(rows[0].TokenDigest, Is.EqualTo(TokenService.Digest(result.Token)));
@@ -128,20 +123,45 @@ public sealed class LoginServiceTests
         Assert.That(row.TokenExpiresAt, Is.Null);
     }
 
-    private LoginService Service() => new(
+    private LoginService Service(IInterceptor? interceptor = null) => new(
         _wechat.Object,
-        NewDb(),
+        NewDb(interceptor),
         _dialect,
         new TokenService(Microsoft.Extensions.Options.Options.Create(new AuthOptions()), _clock),
         new EphemeralDataProtectionProvider(),
         _clock);
 
-    private AppDbContext NewDb() => new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite(_dialect.ConnectionString).Options);
+    private AppDbContext NewDb(IInterceptor? interceptor = null)
+    {
+        var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(_dialect.ConnectionString);
+        if (interceptor is not null)
+        {
+            options.AddInterceptors(interceptor);
+        }
+        return new AppDbContext(options.Options);
+    }
 
     private void InsertDirectly(string openId)
     {
         using var db = NewDb();
         db.Users.Add(new Web.Models.User { OpenId = openId, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow });
         db.SaveChanges();
+    }
+
+    /// <summary>Runs an action once, just before the first SaveChanges that inserts a row.</summary>
+    private sealed class InsertFirstInterceptor(Action action) : SaveChangesInterceptor
+    {
+        public bool Fired { get; private set; }
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (!Fired && eventData.Context!.ChangeTracker.Entries().Any(e => e.State == EntityState.Added))
+            {
+                Fired = true;
+                action();
+            }
+            return base.SavingChangesAsync(eventData, result, cancellationToken);
+        }
     }
 }
