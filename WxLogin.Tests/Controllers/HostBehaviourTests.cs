@@ -91,9 +91,13 @@ public sealed class HostBehaviourTests
     {
         using var factory = new WxLoginFactory();
 
-        var response = await factory.CreateClient().GetAsync("/swagger/v1/swagger.json");
+        var client = factory.CreateClient();
+        var ui = await client.GetAsync("/swagger/index.html");
+        var response = await client.GetAsync("/swagger/v1/swagger.json");
 
         var body = await response.Content.ReadAsStringAsync();
+        Assert.That(ui.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await ui.Content.ReadAsStringAsync(), Does.Contain("swagger-ui"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
         var doc = JsonDocument.Parse(body).RootElement;
         var paths = doc.GetProperty("paths");

@@ -149,6 +149,7 @@ public sealed class UserControllerLoginTests
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "code_missing");
     }
 
+    [TestCase("")]
     [TestCase("{}")]
     [TestCase("""{"code": null}""")]
     [TestCase("""{"code": ""}""")]
