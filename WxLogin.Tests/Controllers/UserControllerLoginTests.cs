@@ -12,29 +12,12 @@ using WxLogin.Web.Services;
 
 namespace WxLogin.Tests.Controllers;
 
-public sealed class UserControllerLoginTests
+public sealed class UserControllerLoginTests : AppFixture
 {
-    private WxLoginFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void StartApp()
-    {
-        _factory = new WxLoginFactory();
-        _client = _factory.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public void StopApp()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
-
     [Test]
     public async Task Login_ReturnsTokenAndUser_WhenCodeIsValid()
     {
-        var response = await _client.PostAsJsonAsync("/api/user/login", new { code = "happy.1" });
+        var response = await Client.PostAsJsonAsync("/api/user/login", new { code = "happy.1" });
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
@@ -44,13 +27,13 @@ public sealed class UserControllerLoginTests
         {
             Assert.That(login.GetProperty("token").GetString(), Has.Length.EqualTo(43));
             Assert.That(login.GetProperty("expiresAt").GetDateTimeOffset(),
-                Is.EqualTo(_factory.Clock.GetUtcNow() + TimeSpan.FromDays(7)));
+                Is.EqualTo(Factory.Clock.GetUtcNow() + TimeSpan.FromDays(7)));
             Assert.That(user.GetProperty("id").GetInt32(), Is.GreaterThan(0));
             Assert.That(user.GetProperty("openId").GetString(), Does.StartWith("o").And.Length.EqualTo(28));
             Assert.That(user.GetProperty("unionId").ValueKind, Is.EqualTo(JsonValueKind.Null));
             Assert.That(user.TryGetProperty("nickname", out _), Is.True);
             Assert.That(user.TryGetProperty("avatarUrl", out _), Is.True);
-            Assert.That(user.GetProperty("createdAt").GetDateTimeOffset(), Is.EqualTo(_factory.Clock.GetUtcNow()));
+            Assert.That(user.GetProperty("createdAt").GetDateTimeOffset(), Is.EqualTo(Factory.Clock.GetUtcNow()));
             Assert.That(body, Does.Not.Contain("session").IgnoreCase.And.Not.Contain("digest").IgnoreCase);
         });
     }
@@ -58,7 +41,7 @@ public sealed class UserControllerLoginTests
     [Test]
     public async Task Login_AcceptsFormBody_AsOlderClientsSendIt()
     {
-        var response = await _client.PostAsync("/api/user/login",
+        var response = await Client.PostAsync("/api/user/login",
             new FormUrlEncodedContent(new Dictionary<string, string> { ["code"] = "form.1" }));
 
         var body = await response.Content.ReadAsStringAsync();
@@ -69,8 +52,8 @@ public sealed class UserControllerLoginTests
     [Test]
     public async Task Login_ReturnsSameUser_ForTwoCodesOfOneWeChatUser()
     {
-        var first = await _factory.LoginAsync("same.1", _client);
-        var second = await _factory.LoginAsync("same.2", _client);
+        var first = await Factory.LoginAsync("same.1", Client);
+        var second = await Factory.LoginAsync("same.2", Client);
 
         Assert.Multiple(() =>
         {
@@ -83,7 +66,7 @@ public sealed class UserControllerLoginTests
     [Test]
     public async Task Login_StoresUnionId_WhenWeChatSendsOne()
     {
-        var login = await _factory.LoginAsync("union-carol.1", _client);
+        var login = await Factory.LoginAsync("union-carol.1", Client);
 
         Assert.That(login.User.UnionId, Does.StartWith("u").And.Length.EqualTo(28));
         Assert.That((await StoredUserAsync(login.User.Id)).UnionId, Is.EqualTo(login.User.UnionId));
@@ -92,8 +75,8 @@ public sealed class UserControllerLoginTests
     [Test]
     public async Task Login_ReplacesPreviousToken()
     {
-        var first = await _factory.LoginAsync("replace.1", _client);
-        var second = await _factory.LoginAsync("replace.2", _client);
+        var first = await Factory.LoginAsync("replace.1", Client);
+        var second = await Factory.LoginAsync("replace.2", Client);
 
         Assert.Multiple(async () =>
         {
@@ -105,9 +88,9 @@ public sealed class UserControllerLoginTests
     [Test]
     public async Task Login_AnswersCodeUsed_WhenCodeIsReused()
     {
-        await _factory.LoginAsync("reuse.1", _client);
+        await Factory.LoginAsync("reuse.1", Client);
 
-        var response = await _client.PostAsJsonAsync("/api/user/login", new { code = "reuse.1" });
+        var response = await Client.PostAsJsonAsync("/api/user/login", new { code = "reuse.1" });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "code_used");
     }
@@ -130,7 +113,7 @@ public sealed class UserControllerLoginTests
     {
         var usersBefore = await CountUsersAsync();
 
-        var response = await _client.PostAsJsonAsync("/api/user/login", new { code });
+        var response = await Client.PostAsJsonAsync("/api/user/login", new { code });
 
         var problem = await ProblemAssert.IsProblemAsync(response, status, errorCode);
         Assert.That(problem.GetProperty("detail").GetString(), Is.Not.Empty);
@@ -144,7 +127,7 @@ public sealed class UserControllerLoginTests
     [Test]
     public async Task Login_AnswersCodeMissing_WhenThereIsNoBody()
     {
-        var response = await _client.PostAsync("/api/user/login", null);
+        var response = await Client.PostAsync("/api/user/login", null);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "code_missing");
     }
@@ -164,7 +147,7 @@ public sealed class UserControllerLoginTests
     [Test]
     public async Task Login_AnswersCodeMissing_WhenFormHasNoCode()
     {
-        var response = await _client.PostAsync("/api/user/login",
+        var response = await Client.PostAsync("/api/user/login",
             new FormUrlEncodedContent(new Dictionary<string, string> { ["other"] = "x" }));
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "code_missing");
@@ -183,7 +166,7 @@ public sealed class UserControllerLoginTests
     [Test]
     public async Task Login_AnswersInvalidRequest_WhenCodeIsTooLong()
     {
-        var response = await _client.PostAsJsonAsync("/api/user/login", new { code = new string('a', 129) });
+        var response = await Client.PostAsJsonAsync("/api/user/login", new { code = new string('a', 129) });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_request");
     }
@@ -191,7 +174,7 @@ public sealed class UserControllerLoginTests
     [Test]
     public async Task Login_AcceptsCodeOfMaximumLength()
     {
-        var response = await _client.PostAsJsonAsync("/api/user/login", new { code = new string('m', 128) });
+        var response = await Client.PostAsJsonAsync("/api/user/login", new { code = new string('m', 128) });
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
     }
@@ -201,7 +184,7 @@ public sealed class UserControllerLoginTests
     [TestCase("abc\u007f")]
     public async Task Login_AnswersInvalidRequest_WhenCodeHasControlCharacters(string code)
     {
-        var response = await _client.PostAsJsonAsync("/api/user/login", new { code });
+        var response = await Client.PostAsJsonAsync("/api/user/login", new { code });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_request");
     }
@@ -209,7 +192,7 @@ public sealed class UserControllerLoginTests
     [Test]
     public async Task Login_AnswersUnsupportedMediaType_ForPlainText()
     {
-        var response = await _client.PostAsync("/api/user/login", new StringContent("code=x", Encoding.UTF8, "text/plain"));
+        var response = await Client.PostAsync("/api/user/login", new StringContent("code=x", Encoding.UTF8, "text/plain"));
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
     }
@@ -220,7 +203,7 @@ public sealed class UserControllerLoginTests
         const int logins = 24;
 
         var responses = await Task.WhenAll(Enumerable.Range(0, logins).Select(i =>
-            _client.PostAsJsonAsync("/api/user/login", new { code = $"racer.{i}" })));
+            Client.PostAsJsonAsync("/api/user/login", new { code = $"racer.{i}" })));
 
         var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
         Assert.That(responses.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.OK), string.Join("\n", bodies));
@@ -237,7 +220,7 @@ public sealed class UserControllerLoginTests
     [Test]
     public async Task Login_StoresNeitherTokenNorSessionKeyInClear()
     {
-        var login = await _factory.LoginAsync("stored.1", _client);
+        var login = await Factory.LoginAsync("stored.1", Client);
 
         var user = await StoredUserAsync(login.User.Id);
         var sessionKey = UnprotectSessionKey(user);
@@ -255,38 +238,38 @@ public sealed class UserControllerLoginTests
     [Test]
     public async Task SessionKeyAndSecret_NeverAppearInResponsesOrLogs()
     {
-        var login = await _client.PostAsJsonAsync("/api/user/login", new { code = "leak.1" });
+        var login = await Client.PostAsJsonAsync("/api/user/login", new { code = "leak.1" });
         var loginBody = await login.Content.ReadAsStringAsync();
         var token = JsonDocument.Parse(loginBody).RootElement.GetProperty("token").GetString()!;
         var id = JsonDocument.Parse(loginBody).RootElement.GetProperty("user").GetProperty("id").GetInt32();
         var me = await (await GetMeAsync(token)).Content.ReadAsStringAsync();
-        var failed = await (await _client.PostAsJsonAsync("/api/user/login", new { code = "wx-40125" })).Content.ReadAsStringAsync();
-        var timedOut = await (await _client.PostAsJsonAsync("/api/user/login", new { code = "wx-connfail" })).Content.ReadAsStringAsync();
+        var failed = await (await Client.PostAsJsonAsync("/api/user/login", new { code = "wx-40125" })).Content.ReadAsStringAsync();
+        var timedOut = await (await Client.PostAsJsonAsync("/api/user/login", new { code = "wx-connfail" })).Content.ReadAsStringAsync();
 
         var sessionKey = UnprotectSessionKey(await StoredUserAsync(id));
-        var everything = string.Join("\n", [loginBody, me, failed, timedOut, .. _factory.Logs]);
+        var everything = string.Join("\n", [loginBody, me, failed, timedOut, .. Factory.Logs]);
         Assert.Multiple(() =>
         {
-            Assert.That(_factory.Logs, Is.Not.Empty, "the log capture must see the app's lines");
+            Assert.That(Factory.Logs, Is.Not.Empty, "the log capture must see the app's lines");
             Assert.That(everything, Does.Not.Contain(sessionKey));
             Assert.That(everything, Does.Not.Contain(Uri.EscapeDataString(sessionKey)));
             Assert.That(everything, Does.Not.Contain(WxLoginFactory.AppSecret));
-            Assert.That(string.Join("\n", _factory.Logs), Does.Not.Contain(token), "the token itself is not logged either");
+            Assert.That(string.Join("\n", Factory.Logs), Does.Not.Contain(token), "the token itself is not logged either");
         });
     }
 
     private Task<HttpResponseMessage> PostJsonAsync(string json) =>
-        _client.PostAsync("/api/user/login", new StringContent(json, Encoding.UTF8, "application/json"));
+        Client.PostAsync("/api/user/login", new StringContent(json, Encoding.UTF8, "application/json"));
 
     private Task<HttpResponseMessage> GetMeAsync(string token)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/user/me");
         request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {token}");
-        return _client.SendAsync(request);
+        return Client.SendAsync(request);
     }
 
     private AppDbContext OpenDb() =>
-        new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite(_factory.ConnectionString).Options);
+        new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite(Factory.ConnectionString).Options);
 
     private async Task<int> CountUsersAsync()
     {
@@ -303,7 +286,7 @@ public sealed class UserControllerLoginTests
     /// <summary>The whole row as text, every column, the way a database dump would show it.</summary>
     private async Task<string> RawRowAsync(int id)
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(_factory.ConnectionString);
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(Factory.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT * FROM Users WHERE Id = $id";
@@ -320,7 +303,7 @@ public sealed class UserControllerLoginTests
     }
 
     private string UnprotectSessionKey(User user) =>
-        _factory.Services.GetRequiredService<IDataProtectionProvider>()
+        Factory.Services.GetRequiredService<IDataProtectionProvider>()
             .CreateProtector(LoginService.SessionKeyPurpose)
             .Unprotect(user.SessionKeyProtected!);
 }

@@ -7,32 +7,15 @@ using WxLogin.Web.Filters;
 
 namespace WxLogin.Tests.Filters;
 
-public sealed class CheckTokenFilterTests
+public sealed class CheckTokenFilterTests : AppFixture
 {
-    private WxLoginFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void StartApp()
-    {
-        _factory = new WxLoginFactory();
-        _client = _factory.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public void StopApp()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
-
     [TestCase("Bearer {0}")]
     [TestCase("bearer {0}")]
     [TestCase("{0}")]
     [TestCase("  Bearer   {0}  ")]
     public async Task Me_ReturnsUser_ForBearerOrBareToken(string headerFormat)
     {
-        var login = await _factory.LoginAsync($"me-{Guid.NewGuid():N}", _client);
+        var login = await Factory.LoginAsync($"me-{Guid.NewGuid():N}", Client);
 
         var response = await SendAsync(HttpMethod.Get, "/api/user/me", string.Format(headerFormat, login.Token));
 
@@ -92,7 +75,7 @@ public sealed class CheckTokenFilterTests
     [Test]
     public async Task Logout_RevokesTheToken()
     {
-        var login = await _factory.LoginAsync("logout.1", _client);
+        var login = await Factory.LoginAsync("logout.1", Client);
 
         var logout = await SendAsync(HttpMethod.Post, "/api/user/logout", $"Bearer {login.Token}");
         var me = await SendAsync(HttpMethod.Get, "/api/user/me", $"Bearer {login.Token}");
@@ -115,9 +98,9 @@ public sealed class CheckTokenFilterTests
     [Test]
     public async Task Login_AfterLogout_GivesAWorkingToken()
     {
-        await SendAsync(HttpMethod.Post, "/api/user/logout", $"Bearer {(await _factory.LoginAsync("again.1", _client)).Token}");
+        await SendAsync(HttpMethod.Post, "/api/user/logout", $"Bearer {(await Factory.LoginAsync("again.1", Client)).Token}");
 
-        var login = await _factory.LoginAsync("again.2", _client);
+        var login = await Factory.LoginAsync("again.2", Client);
 
         Assert.That((await SendAsync(HttpMethod.Get, "/api/user/me", $"Bearer {login.Token}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
@@ -125,8 +108,8 @@ public sealed class CheckTokenFilterTests
     [Test]
     public async Task TokenLookup_UsesTheTokenDigestIndex()
     {
-        await _factory.LoginAsync("plan.1", _client);
-        await using var connection = new SqliteConnection(_factory.ConnectionString);
+        await Factory.LoginAsync("plan.1", Client);
+        await using var connection = new SqliteConnection(Factory.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + UserTokenQuery.Sql;
@@ -164,6 +147,6 @@ public sealed class CheckTokenFilterTests
         {
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
         }
-        return (client ?? _client).SendAsync(request);
+        return (client ?? Client).SendAsync(request);
     }
 }

@@ -19,33 +19,15 @@ public sealed class UserTokenQuery(DatabaseDialect dialect)
     public async Task<User?> FindByTokenDigestAsync(byte[] digest, CancellationToken cancellationToken)
     {
         await using var connection = dialect.CreateConnection();
-        var row = await connection.QuerySingleOrDefaultAsync<UserRow>(
+        var user = await connection.QuerySingleOrDefaultAsync<User>(
             new CommandDefinition(Sql, new { digest }, cancellationToken: cancellationToken));
-        return row?.ToUser();
-    }
-
-    // Dapper converts what the provider hands over (SQLite: text for times) into these properties.
-    private sealed class UserRow
-    {
-        public long Id { get; init; }
-        public string OpenId { get; init; } = "";
-        public string? UnionId { get; init; }
-        public string? Nickname { get; init; }
-        public string? AvatarUrl { get; init; }
-        public DateTime? TokenExpiresAt { get; init; }
-        public DateTime CreatedAt { get; init; }
-        public DateTime UpdatedAt { get; init; }
-
-        public User ToUser() => new()
+        if (user is not null)
         {
-            Id = checked((int)Id),
-            OpenId = OpenId,
-            UnionId = UnionId,
-            Nickname = Nickname,
-            AvatarUrl = AvatarUrl,
-            TokenExpiresAt = TokenExpiresAt is { } expires ? DateTime.SpecifyKind(expires, DateTimeKind.Utc) : null,
-            CreatedAt = DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc),
-            UpdatedAt = DateTime.SpecifyKind(UpdatedAt, DateTimeKind.Utc),
-        };
+            // Stored without a zone (SQLite: text, SQL Server: datetime2); every timestamp is UTC.
+            user.TokenExpiresAt = user.TokenExpiresAt is { } expires ? DateTime.SpecifyKind(expires, DateTimeKind.Utc) : null;
+            user.CreatedAt = DateTime.SpecifyKind(user.CreatedAt, DateTimeKind.Utc);
+            user.UpdatedAt = DateTime.SpecifyKind(user.UpdatedAt, DateTimeKind.Utc);
+        }
+        return user;
     }
 }
