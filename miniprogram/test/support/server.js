@@ -29,9 +29,11 @@ async function startServer() {
     },
     stdio: ['ignore', 'pipe', 'pipe']
   });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  let exitCode = null;
-  exited.then((code) => { exitCode = code; });
+  let exitStatus = null; // the exit code, or the signal that ended it (a crash is SIGABRT, code null)
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => {
+    exitStatus = code === null ? signal : code;
+    resolve();
+  }));
   child.stdout.on('data', (chunk) => { output += chunk; });
   child.stderr.on('data', (chunk) => { output += chunk; });
   // Last resort if the test process dies without running after(): never leave a server behind.
@@ -40,7 +42,7 @@ async function startServer() {
 
   async function stop() {
     process.removeListener('exit', killOnExit);
-    if (exitCode === null) {
+    if (exitStatus === null) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
       await exited;
@@ -50,7 +52,7 @@ async function startServer() {
   }
 
   try {
-    const url = await waitUntilHealthy(() => output, () => exitCode);
+    const url = await waitUntilHealthy(() => output, () => exitStatus);
     return { url, stop, output: () => output };
   } catch (error) {
     await stop();
@@ -58,11 +60,11 @@ async function startServer() {
   }
 }
 
-async function waitUntilHealthy(getOutput, getExitCode) {
+async function waitUntilHealthy(getOutput, getExitStatus) {
   const deadline = Date.now() + startTimeoutMs;
   while (Date.now() < deadline) {
-    if (getExitCode() !== null) {
-      throw new Error(`The server exited with code ${getExitCode()}:\n${getOutput()}`);
+    if (getExitStatus() !== null) {
+      throw new Error(`The server exited (${getExitStatus()}):\n${getOutput()}`);
     }
     const listening = /Now listening on: (http:\/\/\S+)/.exec(getOutput());
     if (listening) {
