@@ -7,32 +7,31 @@ Page({
     error: ''
   },
 
+  // Each handler returns its promise: the mini-program ignores it, the tests wait on it.
   onShow() {
-    if (auth.getToken()) {
-      this.loadUser();
-    }
+    return auth.getToken() ? this.loadUser() : Promise.resolve();
   },
 
   onLogin() {
-    auth.login()
+    return auth.login()
       .then((result) => this.setData({ user: result.user, error: '' }))
       .catch((error) => this.showError(error));
   },
 
   loadUser() {
-    auth.request({ url: '/api/user/me' })
+    return auth.request({ url: '/api/user/me' })
       .then((user) => this.setData({ user: user, error: '' }))
       .catch((error) => this.showError(error));
   },
 
   onGetPhoneNumber(e) {
-    auth.bindPhone(e)
+    return auth.bindPhone(e)
       .then((phone) => this.setData({ phone: phone, error: '' }))
       .catch((error) => this.showError(error));
   },
 
   onLogout() {
-    auth.logout()
+    return auth.logout()
       .catch((error) => this.showError(error))
       .then(() => this.setData({ user: null, phone: null }));
   },
