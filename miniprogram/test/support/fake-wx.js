@@ -1,0 +1,76 @@
+// A stand-in for the `wx` global: storage in a Map, wx.login handing out codes the test
+// chooses, and wx.request doing real HTTP with fetch, answered in wx.request's callback shape.
+
+/**
+ * @param {object} options
+ * @param {string} options.user   emulator user name; wx.login returns `${user}.1`, `${user}.2`, …
+ * @param {string[]} [options.codes]  codes wx.login returns first, in order (e.g. 'wx--1')
+ * @param {(request: object, response: object) => Promise<void>} [options.beforeSuccess]
+ *   runs after an answer arrived and before wx.request's success callback
+ */
+function createFakeWx(options) {
+  const storage = new Map();
+  const codes = (options.codes || []).slice();
+  let codeNumber = 0;
+
+  const wx = {
+    loginCalls: 0,
+    /** Every wx.request as it was sent: {url, method, header, data}. */
+    requests: [],
+
+    getStorageSync: (key) => (storage.has(key) ? storage.get(key) : ''),
+    setStorageSync: (key, value) => { storage.set(key, value); },
+    removeStorageSync: (key) => { storage.delete(key); },
+
+    login(callbacks) {
+      wx.loginCalls += 1;
+      const code = codes.length > 0 ? codes.shift() : `${options.user}.${++codeNumber}`;
+      setImmediate(() => callbacks.success({ code, errMsg: 'login:ok' }));
+    },
+
+    request(req) {
+      const sent = { url: req.url, method: req.method || 'GET', header: { ...req.header }, data: req.data };
+      wx.requests.push(sent);
+      perform(sent, req.timeout || 15000).then(
+        async (response) => {
+          if (options.beforeSuccess) {
+            await options.beforeSuccess(sent, response);
+          }
+          req.success && req.success(response);
+        },
+        (error) => req.fail && req.fail({ errMsg: `request:fail ${error.message}` }));
+    },
+
+    /** The requests sent to one path, e.g. '/api/user/login'. */
+    requestsTo: (path) => wx.requests.filter((r) => new URL(r.url).pathname === path)
+  };
+  return wx;
+}
+
+/** What wx.request does with url, method, header and data, then its answer shape. */
+async function perform(sent, timeoutMs) {
+  const header = { 'content-type': 'application/json' };
+  for (const [name, value] of Object.entries(sent.header)) {
+    header[name.toLowerCase()] = value;
+  }
+  let url = sent.url;
+  let body;
+  if (sent.method === 'GET' && sent.data && typeof sent.data === 'object') {
+    url += (url.includes('?') ? '&' : '?') + new URLSearchParams(sent.data);
+  } else if (sent.data !== undefined) {
+    body = typeof sent.data === 'string' ? sent.data : JSON.stringify(sent.data);
+  }
+  const response = await fetch(url, {
+    method: sent.method, headers: header, body, signal: AbortSignal.timeout(timeoutMs)
+  });
+  const text = await response.text();
+  let data = text;
+  try {
+    data = JSON.parse(text); // wx.request's default dataType 'json': parse when it parses
+  } catch {
+    // not JSON: wx.request hands over the string
+  }
+  return { statusCode: response.status, data, header: Object.fromEntries(response.headers) };
+}
+
+module.exports = { createFakeWx };

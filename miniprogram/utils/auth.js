@@ -1,0 +1,202 @@
+// The mini-program half of WxLogin: log in once, send the token with every request, log in again
+// once when the server says the token is gone. Plain CommonJS over wx's callback APIs, so it runs
+// in the mini-program as is (no build step) and under Node in the tests with a fake `wx`.
+const config = require('../config.js');
+
+const TOKEN_KEY = 'wxlogin.token';
+
+// The 401 codes that mean "log in again"; any other 401 reaches the caller as is.
+const TOKEN_ERRORS = ['token_missing', 'token_invalid'];
+
+// The login in progress, shared by every caller until it settles (single flight). Two pages
+// logging in at once would otherwise call wx.login twice, which can rotate session_key, and
+// the second login would replace the first one's token on the server.
+let loginInFlight = null;
+
+/** An Error carrying the server's problem code, its detail and the HTTP status (0: no answer). */
+function createError(code, detail, status, data) {
+  const error = new Error(detail ? code + ': ' + detail : code);
+  error.code = code;
+  error.detail = detail || '';
+  error.status = status || 0;
+  error.statusCode = error.status;
+  error.data = data;
+  return error;
+}
+
+function toUrl(path) {
+  return /^https?:\/\//.test(path) ? path : config.baseUrl.replace(/\/+$/, '') + path;
+}
+
+function isOk(res) {
+  return res.statusCode >= 200 && res.statusCode < 300;
+}
+
+function isTokenError(res) {
+  return res.statusCode === 401 && !!res.data && TOKEN_ERRORS.indexOf(res.data.code) >= 0;
+}
+
+/** A non-2xx answer as an Error; the server's problem+json gives the code and detail. */
+function toError(res) {
+  const body = res.data && typeof res.data === 'object' ? res.data : {};
+  return createError(body.code || 'http_' + res.statusCode, body.detail || body.title || '', res.statusCode, res.data);
+}
+
+/** wx.request as a promise: resolves with every HTTP answer, rejects only when none came. */
+function send(options) {
+  return new Promise((resolve, reject) => {
+    wx.request(Object.assign({}, options, {
+      url: toUrl(options.url),
+      method: options.method || 'GET',
+      header: options.header || {},
+      success: resolve,
+      fail: (res) => reject(createError('network_error', (res && res.errMsg) || 'request failed', 0))
+    }));
+  });
+}
+
+function withToken(options, token) {
+  return Object.assign({}, options, {
+    header: Object.assign({}, options.header, { Authorization: 'Bearer ' + token })
+  });
+}
+
+function wxLoginCode() {
+  return new Promise((resolve, reject) => {
+    wx.login({
+      success: (res) => res.code
+        ? resolve(res.code)
+        : reject(createError('wx_login_failed', res.errMsg || 'wx.login gave no code', 0)),
+      fail: (res) => reject(createError('wx_login_failed', (res && res.errMsg) || 'wx.login failed', 0))
+    });
+  });
+}
+
+/** The stored token, or '' when there is none. */
+function getToken() {
+  return wx.getStorageSync(TOKEN_KEY) || '';
+}
+
+/**
+ * wx.login → POST /api/user/login → token stored. Resolves with the server's
+ * {token, expiresAt, user}. Callers arriving while a login runs get that same login.
+ */
+function login() {
+  if (!loginInFlight) {
+    const settled = () => { loginInFlight = null; };
+    loginInFlight = wxLoginCode()
+      .then((code) => send({
+        url: '/api/user/login',
+        method: 'POST',
+        header: { 'content-type': 'application/json' },
+        data: { code: code }
+      }))
+      .then((res) => {
+        if (!isOk(res)) {
+          throw toError(res);
+        }
+        if (!res.data || typeof res.data.token !== 'string') {
+          throw createError('invalid_response', 'The login answer carried no token.', res.statusCode, res.data);
+        }
+        // Only the token is kept: the server judges expiry, and a device clock may be wrong.
+        wx.setStorageSync(TOKEN_KEY, res.data.token);
+        return res.data;
+      });
+    // Registered first, so the slot is free before any caller's own handlers run.
+    loginInFlight.then(settled, settled);
+  }
+  return loginInFlight;
+}
+
+function currentToken() {
+  if (loginInFlight) {
+    return loginInFlight.then((result) => result.token);
+  }
+  const token = getToken();
+  return token ? Promise.resolve(token) : login().then((result) => result.token);
+}
+
+/** The token to retry with after `failedToken` got a 401: log in again only if nobody else has. */
+function tokenAfter401(failedToken) {
+  if (loginInFlight) {
+    return loginInFlight.then((result) => result.token);
+  }
+  const token = getToken();
+  if (token && token !== failedToken) {
+    return Promise.resolve(token);
+  }
+  wx.removeStorageSync(TOKEN_KEY);
+  return login().then((result) => result.token);
+}
+
+/**
+ * wx.request with `Authorization: Bearer <token>`, logging in first when there is no token.
+ * On 401 token_missing / token_invalid it logs in again and retries once; a second 401 rejects.
+ * `url` is a path under config.baseUrl (or a full URL). Resolves with the response body;
+ * rejects with an Error carrying `code`, `detail`, `status` (`network_error` when no answer came).
+ */
+function request(options) {
+  let token;
+  return currentToken()
+    .then((value) => {
+      token = value;
+      return send(withToken(options, token));
+    })
+    .then((res) => isTokenError(res)
+      ? tokenAfter401(token).then((fresh) => send(withToken(options, fresh)))
+      : res)
+    .then((res) => {
+      if (!isOk(res)) {
+        throw toError(res);
+      }
+      return res.data;
+    });
+}
+
+/** Revokes the token on the server and forgets it here. A token the server already refused counts as logged out. */
+function logout() {
+  const token = getToken();
+  wx.removeStorageSync(TOKEN_KEY);
+  if (!token) {
+    return Promise.resolve();
+  }
+  return send({ url: '/api/user/logout', method: 'POST', header: { Authorization: 'Bearer ' + token } })
+    .then((res) => {
+      if (!isOk(res) && res.statusCode !== 401) {
+        throw toError(res);
+      }
+    });
+}
+
+/**
+ * The handler for <button open-type="getPhoneNumber">: sends the button's `code` to
+ * POST /api/user/phone, or `encryptedData` + `iv` on base libraries that give no code.
+ * Resolves with {phoneNumber, purePhoneNumber, countryCode}. The encryptedData was sealed with
+ * the session_key of the last login, so a new wx.login before this call (no token yet, or a
+ * 401 retry) makes it undecryptable: log in before showing the button.
+ */
+function bindPhone(e) {
+  const detail = (e && e.detail) || {};
+  let data;
+  if (detail.code) {
+    data = { code: detail.code };
+  } else if (detail.encryptedData && detail.iv) {
+    data = { encryptedData: detail.encryptedData, iv: detail.iv };
+  } else {
+    return Promise.reject(createError('phone_denied', detail.errMsg || 'getPhoneNumber gave no code and no encryptedData', 0));
+  }
+  return request({
+    url: '/api/user/phone',
+    method: 'POST',
+    header: { 'content-type': 'application/json' },
+    data: data
+  });
+}
+
+module.exports = {
+  login: login,
+  request: request,
+  logout: logout,
+  bindPhone: bindPhone,
+  getToken: getToken
+};
