@@ -12,7 +12,7 @@ public sealed class UserTokenQuery(DatabaseDialect dialect)
     public async Task<User?> FindByTokenDigestAsync(byte[] digest, CancellationToken cancellationToken)
     {
         const string sql = """
-            SELECT Id, OpenId, UnionId, Nickname, AvatarUrl, TokenExpiresAt, CreatedAt, UpdatedAt
+            SELECT Id, OpenId, UnionId, Nickname, AvatarUrl, PhoneNumber, TokenExpiresAt, CreatedAt, UpdatedAt
             FROM Users
             WHERE TokenDigest = @digest
             """;
@@ -30,6 +30,7 @@ public sealed class UserTokenQuery(DatabaseDialect dialect)
         public string? UnionId { get; init; }
         public string? Nickname { get; init; }
         public string? AvatarUrl { get; init; }
+        public string? PhoneNumber { get; init; }
         public DateTime? TokenExpiresAt { get; init; }
         public DateTime CreatedAt { get; init; }
         public DateTime UpdatedAt { get; init; }
@@ -41,6 +42,7 @@ public sealed class UserTokenQuery(DatabaseDialect dialect)
             UnionId = UnionId,
             Nickname = Nickname,
             AvatarUrl = AvatarUrl,
+            PhoneNumber = PhoneNumber,
             TokenExpiresAt = TokenExpiresAt is { } expires ? DateTime.SpecifyKind(expires, DateTimeKind.Utc) : null,
             CreatedAt = DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc),
             UpdatedAt = DateTime.SpecifyKind(UpdatedAt, DateTimeKind.Utc),

@@ -13,6 +13,7 @@ public sealed record UserResponse(
     string? UnionId,
     string? Nickname,
     string? AvatarUrl,
+    string? PhoneNumber,
     DateTimeOffset CreatedAt)
 {
     public static UserResponse From(User user) => new(
@@ -21,5 +22,6 @@ public sealed record UserResponse(
         user.UnionId,
         user.Nickname,
         user.AvatarUrl,
+        user.PhoneNumber,
         new DateTimeOffset(user.CreatedAt, TimeSpan.Zero));
 }
