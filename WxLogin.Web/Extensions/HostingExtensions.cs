@@ -58,7 +58,8 @@ public static class HostingExtensions
                 http.BaseAddress = WithTrailingSlash(wechat.ApiBaseUrl);
                 http.Timeout = wechat.Timeout;
             })
-            // The factory's own logging would write request URLs, and jscode2session's carries the secret.
+            // The factory's own logging would write request URLs: jscode2session's carries the secret,
+            // getuserphonenumber's the access_token.
             .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(services =>
                 services.GetRequiredService<IOptions<WeChatOptions>>().Value.Mode == WeChatMode.Emulator
@@ -71,6 +72,9 @@ public static class HostingExtensions
         builder.Services.AddDataProtection().SetApplicationName("WxLogin");
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddScoped<LoginService>();
+        builder.Services.AddSingleton<AccessTokenProvider>();
+        builder.Services.AddSingleton<WeChatDataCrypto>();
+        builder.Services.AddScoped<UserService>();
         builder.Services.AddSingleton<CheckTokenFilter>();
     }
 
@@ -80,6 +84,7 @@ public static class HostingExtensions
             {
                 mvc.Filters.Add<ApiExceptionFilter>();
                 mvc.InputFormatters.Add(new FormBodyInputFormatter());
+                mvc.Conventions.Add(new DevelopmentOnlyConvention(builder.Environment));
             })
             .ConfigureApiBehaviorOptions(api => api.InvalidModelStateResponseFactory = context =>
                 Problems.Result(context.HttpContext, new ApiException(

@@ -25,3 +25,21 @@ public sealed record UserResponse(
         user.PhoneNumber,
         new DateTimeOffset(user.CreatedAt, TimeSpan.Zero));
 }
+
+/// <summary>
+/// Body of POST /api/user/phone: the getPhoneNumber button's e.detail.code, or (older clients)
+/// e.detail.encryptedData and e.detail.iv. When code is present it is used and the others are ignored.
+/// </summary>
+public sealed record PhoneRequest(string? Code, string? EncryptedData, string? Iv);
+
+/// <summary>The phone number now bound to the user. countryCode is always text here ("86").</summary>
+public sealed record PhoneResponse(string PhoneNumber, string PurePhoneNumber, string CountryCode);
+
+/// <summary>Body of POST /api/user/userinfo: e.detail.encryptedData and e.detail.iv of the user-info data.</summary>
+public sealed record UserInfoRequest(string? EncryptedData, string? Iv);
+
+/// <summary>
+/// Body of PUT /api/user/profile, from &lt;button open-type="chooseAvatar"&gt; (after uploading the file) and
+/// &lt;input type="nickname"&gt;. A field left out keeps its value.
+/// </summary>
+public sealed record ProfileRequest(string? Nickname, string? AvatarUrl);
