@@ -8,10 +8,10 @@ using WxLogin.Web.Services;
 
 namespace WxLogin.Web.Controllers;
 
-/// <summary>Login, the current user and logout (ThinkPHP's app/controller/User.php).</summary>
+/// <summary>Login, the current user, phone number, user info, profile and logout (ThinkPHP's app/controller/User.php).</summary>
 [ApiController]
 [Route("api/user")]
-public sealed class UserController(LoginService login) : ControllerBase
+public sealed class UserController(LoginService login, UserService users) : ControllerBase
 {
     /// <summary>Exchanges a wx.login code for our token. JSON or form body with a "code" field.</summary>
     [HttpPost("login")]
@@ -36,6 +36,43 @@ public sealed class UserController(LoginService login) : ControllerBase
     [ProducesResponseType<UserResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     public UserResponse Me() => UserResponse.From(HttpContext.GetCurrentUser());
+
+    /// <summary>
+    /// Binds the user's phone number: {"code"} from the getPhoneNumber button (e.detail.code), or
+    /// {"encryptedData", "iv"} from older clients, decrypted with the session_key of the last login.
+    /// </summary>
+    [CheckToken]
+    [HttpPost("phone")]
+    [ProducesResponseType<PhoneResponse>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    public Task<PhoneResponse> Phone(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] PhoneRequest? request,
+        CancellationToken cancellationToken) =>
+        users.BindPhoneAsync(HttpContext.GetCurrentUser(), request, cancellationToken);
+
+    /// <summary>Decrypts the user-info encryptedData and binds unionId (and nickname and avatar when present).</summary>
+    [CheckToken]
+    [HttpPost("userinfo")]
+    [ProducesResponseType<UserResponse>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    public async Task<UserResponse> UserInfo(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] UserInfoRequest? request,
+        CancellationToken cancellationToken) =>
+        UserResponse.From(await users.BindUserInfoAsync(HttpContext.GetCurrentUser(), request, cancellationToken));
+
+    /// <summary>Saves the nickname (from input type="nickname") and the avatar URL (the uploaded chooseAvatar file).</summary>
+    [CheckToken]
+    [HttpPut("profile")]
+    [ProducesResponseType<UserResponse>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    public async Task<UserResponse> Profile(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ProfileRequest? request,
+        CancellationToken cancellationToken) =>
+        UserResponse.From(await users.UpdateProfileAsync(HttpContext.GetCurrentUser(), request, cancellationToken));
 
     /// <summary>Revokes the token; it answers 401 afterwards.</summary>
     [CheckToken]

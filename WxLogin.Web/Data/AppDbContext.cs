@@ -20,9 +20,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         var user = modelBuilder.Entity<User>();
         user.ToTable("Users");
         user.Property(u => u.OpenId).HasMaxLength(64).IsRequired();
-        user.Property(u => u.UnionId).HasMaxLength(64);
-        user.Property(u => u.Nickname).HasMaxLength(64);
-        user.Property(u => u.AvatarUrl).HasMaxLength(512);
+        user.Property(u => u.UnionId).HasMaxLength(User.UnionIdMaxLength);
+        user.Property(u => u.Nickname).HasMaxLength(User.NicknameMaxLength);
+        user.Property(u => u.AvatarUrl).HasMaxLength(User.AvatarUrlMaxLength);
+        user.Property(u => u.PhoneNumber).HasMaxLength(User.PhoneNumberMaxLength);
+        user.Property(u => u.PurePhoneNumber).HasMaxLength(User.PhoneNumberMaxLength);
+        user.Property(u => u.CountryCode).HasMaxLength(User.CountryCodeMaxLength);
         user.Property(u => u.TokenDigest).HasMaxLength(32);
         user.HasIndex(u => u.OpenId).IsUnique();
         user.HasIndex(u => u.TokenDigest).IsUnique().HasFilter("TokenDigest IS NOT NULL");

@@ -11,7 +11,7 @@ public sealed class UserTokenQuery(DatabaseDialect dialect)
 {
     /// <summary>Plain SQL that both SQLite and SQL Server run as it is.</summary>
     internal const string Sql = """
-        SELECT Id, OpenId, UnionId, Nickname, AvatarUrl, TokenExpiresAt, CreatedAt, UpdatedAt
+        SELECT Id, OpenId, UnionId, Nickname, AvatarUrl, PhoneNumber, TokenExpiresAt, CreatedAt, UpdatedAt
         FROM Users
         WHERE TokenDigest = @digest
         """;

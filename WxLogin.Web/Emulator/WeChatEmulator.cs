@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 using WxLogin.Web.Options;
 
 namespace WxLogin.Web.Emulator;
@@ -13,22 +15,175 @@ namespace WxLogin.Web.Emulator;
 /// An in-process stand-in for WeChat's servers (WeChat:Mode=Emulator, never in Production). It sits
 /// behind the real typed HttpClient as its message handler, so every answer goes through the same
 /// parsing as a live one. It answers like WeChat does: text/plain bodies, no errcode on success,
-/// errmsg with a rid suffix. The codes it understands are listed in README ("Emulator codes").
+/// errmsg with a rid suffix. The codes it understands are listed in README ("The WeChat emulator").
 /// </summary>
-public sealed class WeChatEmulator(IOptions<WeChatOptions> options)
+public sealed class WeChatEmulator(IOptions<WeChatOptions> options, TimeProvider time)
 {
     /// <summary>Prefix of the codes that make the emulator fail on purpose: wx-40029, wx-timeout, ...</summary>
     public const string FailurePrefix = "wx-";
 
+    /// <summary>Phone codes starting with this answer countryCode as the string "86" instead of the number 86.</summary>
+    public const string TextCountryCodePrefix = "text";
+
+    /// <summary>How long an emulated access_token lives, as WeChat's: two hours.</summary>
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(2);
+
     private readonly ConcurrentDictionary<string, byte> _usedCodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _usedPhoneCodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _issuedAccessTokens = new(StringComparer.Ordinal);
+    private readonly Lock _accessTokenGate = new();
+    private string? _accessToken;
+    private DateTimeOffset _accessTokenExpiresAt;
+    private int _stableTokenFetches;
+    private int _phoneNumberCalls;
+
+    /// <summary>How many times stable_token was called, so tests can count fetches.</summary>
+    public int StableTokenFetches => Volatile.Read(ref _stableTokenFetches);
+
+    /// <summary>How many times getuserphonenumber was called, so tests can count retries.</summary>
+    public int PhoneNumberCalls => Volatile.Read(ref _phoneNumberCalls);
+
+    /// <summary>Ends the current access_token now: calls with it answer 42001, stable_token issues a new one.</summary>
+    public void ExpireAccessToken()
+    {
+        lock (_accessTokenGate)
+        {
+            _accessTokenExpiresAt = time.GetUtcNow();
+        }
+    }
 
     public async Task<HttpResponseMessage> HandleAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var path = request.RequestUri!.AbsolutePath;
         var query = QueryHelpers.ParseQuery(request.RequestUri.Query);
-        return path.EndsWith("/sns/jscode2session", StringComparison.Ordinal)
-            ? await Code2SessionAsync(query, cancellationToken)
-            : Error(40066, "invalid url");
+        var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+        return path switch
+        {
+            _ when path.EndsWith("/sns/jscode2session", StringComparison.Ordinal) => await Code2SessionAsync(query, cancellationToken),
+            _ when path.EndsWith("/cgi-bin/stable_token", StringComparison.Ordinal) => StableToken(body),
+            _ when path.EndsWith("/wxa/business/getuserphonenumber", StringComparison.Ordinal) =>
+                await GetUserPhoneNumberAsync(query, body, cancellationToken),
+            _ => Error(40066, "invalid url"),
+        };
+    }
+
+    /// <summary>
+    /// Encrypts <paramref name="json"/> the way WeChat makes a button's encryptedData: AES-128-CBC,
+    /// PKCS#7, the session_key as key, a fresh random iv. For the Development helper POST /api/dev/encrypt.
+    /// </summary>
+    public static (string EncryptedData, string Iv) EncryptUserData(string sessionKey, string json)
+    {
+        using var aes = Aes.Create();
+        aes.Key = Convert.FromBase64String(sessionKey);
+        var iv = RandomNumberGenerator.GetBytes(16);
+        var cipherText = aes.EncryptCbc(Encoding.UTF8.GetBytes(json), iv, PaddingMode.PKCS7);
+        return (Convert.ToBase64String(cipherText), Convert.ToBase64String(iv));
+    }
+
+    /// <summary>A mainland mobile number that stays the same for one seed (a phone code's name, an openid).</summary>
+    public static string EmulatedPhoneNumber(string seed)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"wxlogin-emulator:phone:{seed}"));
+        return "139" + (BitConverter.ToUInt32(hash) % 100_000_000).ToString("D8", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>stable_token: the same token until it expires (force_refresh is not emulated), with the seconds it has left.</summary>
+    private HttpResponseMessage StableToken(string body)
+    {
+        Interlocked.Increment(ref _stableTokenFetches);
+        var request = ParseObject(body);
+        if (CheckApp(request?.Value<string>("appid") ?? "", request?.Value<string>("secret") ?? "") is { } appError)
+        {
+            return appError;
+        }
+        if (request?.Value<string>("grant_type") != "client_credential")
+        {
+            return Error(40002, "invalid grant_type");
+        }
+
+        lock (_accessTokenGate)
+        {
+            var now = time.GetUtcNow();
+            if (_accessToken is null || now >= _accessTokenExpiresAt)
+            {
+                _accessToken = "emulated-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+                _accessTokenExpiresAt = now + AccessTokenLifetime;
+                _issuedAccessTokens.TryAdd(_accessToken, 0);
+            }
+            var expiresIn = (long)Math.Ceiling((_accessTokenExpiresAt - now).TotalSeconds);
+            return Text(HttpStatusCode.OK, JsonConvert.SerializeObject(new { access_token = _accessToken, expires_in = expiresIn }));
+        }
+    }
+
+    private async Task<HttpResponseMessage> GetUserPhoneNumberAsync(
+        Dictionary<string, Microsoft.Extensions.Primitives.StringValues> query, string body, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _phoneNumberCalls);
+        if (CheckAccessToken(query.GetValueOrDefault("access_token").ToString()) is { } tokenError)
+        {
+            return tokenError;
+        }
+        var code = ParseObject(body)?.Value<string>("code") ?? "";
+        if (code.Length == 0)
+        {
+            return Error(40029, "invalid code");
+        }
+        if (code.StartsWith(FailurePrefix, StringComparison.Ordinal))
+        {
+            return await FailAsync(code[FailurePrefix.Length..], cancellationToken);
+        }
+        if (!_usedPhoneCodes.TryAdd(code, 0))
+        {
+            // Phone codes are single use; WeChat answers a second use like an unknown code.
+            return Error(40029, "invalid code");
+        }
+
+        var phoneNumber = EmulatedPhoneNumber(code.Split('.', 2)[0]);
+        object countryCode = code.StartsWith(TextCountryCodePrefix, StringComparison.Ordinal) ? "86" : 86;
+        var answer = new
+        {
+            errcode = 0,
+            errmsg = "ok",
+            phone_info = new
+            {
+                phoneNumber,
+                purePhoneNumber = phoneNumber,
+                countryCode,
+                watermark = new { timestamp = time.GetUtcNow().ToUnixTimeSeconds(), appid = options.Value.AppId },
+            },
+        };
+        return Text(HttpStatusCode.OK, JsonConvert.SerializeObject(answer));
+    }
+
+    /// <summary>WeChat's access_token checks: missing 41001, never issued 40001, issued but expired 42001.</summary>
+    private HttpResponseMessage? CheckAccessToken(string accessToken)
+    {
+        if (accessToken.Length == 0)
+        {
+            return Error(41001, "access_token missing");
+        }
+        if (!_issuedAccessTokens.ContainsKey(accessToken))
+        {
+            return Error(40001, "invalid credential, access_token is invalid or not latest");
+        }
+        lock (_accessTokenGate)
+        {
+            return accessToken == _accessToken && time.GetUtcNow() < _accessTokenExpiresAt
+                ? null
+                : Error(42001, "access_token expired");
+        }
+    }
+
+    private static JObject? ParseObject(string body)
+    {
+        try
+        {
+            return JsonConvert.DeserializeObject<JObject>(body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private async Task<HttpResponseMessage> Code2SessionAsync(

@@ -5,6 +5,8 @@ public static class ErrorCodes
 {
     public const string CodeMissing = "code_missing";
     public const string InvalidRequest = "invalid_request";
+    public const string SessionKeyStale = "session_key_stale";
+    public const string WatermarkMismatch = "watermark_mismatch";
     public const string CodeInvalid = "code_invalid";
     public const string CodeUsed = "code_used";
     public const string WxRateLimited = "wx_rate_limited";

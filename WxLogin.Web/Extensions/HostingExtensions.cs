@@ -58,8 +58,9 @@ public static class HostingExtensions
                 http.BaseAddress = WithTrailingSlash(wechat.ApiBaseUrl);
                 http.Timeout = wechat.Timeout;
             })
-            // jscode2session's URL carries the secret. .NET redacts query strings in the factory's logs,
-            // but one AppContext switch (System.Net.Http.DisableUriRedaction) undoes that: log nothing here.
+            // These URLs carry secrets: jscode2session's the AppSecret, getuserphonenumber's the access_token.
+            // .NET redacts query strings in the factory's logs, but one AppContext switch
+            // (System.Net.Http.DisableUriRedaction) undoes that: log nothing here.
             .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(services =>
                 services.GetRequiredService<IOptions<WeChatOptions>>().Value.Mode == WeChatMode.Emulator
@@ -72,6 +73,9 @@ public static class HostingExtensions
         builder.Services.AddDataProtection().SetApplicationName("WxLogin");
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddScoped<LoginService>();
+        builder.Services.AddSingleton<AccessTokenProvider>();
+        builder.Services.AddSingleton<WeChatDataCrypto>();
+        builder.Services.AddScoped<UserService>();
         builder.Services.AddSingleton<CheckTokenFilter>();
     }
 
@@ -81,6 +85,7 @@ public static class HostingExtensions
             {
                 mvc.Filters.Add<ApiExceptionFilter>();
                 mvc.InputFormatters.Add(new FormBodyInputFormatter());
+                mvc.Conventions.Add(new DevelopmentOnlyConvention(builder.Environment));
             })
             .ConfigureApiBehaviorOptions(api => api.InvalidModelStateResponseFactory = context =>
                 Problems.Result(context.HttpContext, new ApiException(

@@ -3,6 +3,13 @@ namespace WxLogin.Web.Models;
 /// <summary>One WeChat user of this mini-program, keyed by openid. Table Users (database/).</summary>
 public sealed class User
 {
+    // Column sizes, equal to the nvarchar sizes in database/sqlserver; AppDbContext and validation use them.
+    public const int UnionIdMaxLength = 64;
+    public const int NicknameMaxLength = 64;
+    public const int AvatarUrlMaxLength = 512;
+    public const int PhoneNumberMaxLength = 32;
+    public const int CountryCodeMaxLength = 8;
+
     public int Id { get; set; }
 
     public string OpenId { get; set; } = "";
@@ -12,6 +19,15 @@ public sealed class User
     public string? Nickname { get; set; }
 
     public string? AvatarUrl { get; set; }
+
+    /// <summary>WeChat's phoneNumber: with the country prefix outside mainland China (+852…), else the plain number.</summary>
+    public string? PhoneNumber { get; set; }
+
+    /// <summary>The number without country code.</summary>
+    public string? PurePhoneNumber { get; set; }
+
+    /// <summary>The country calling code as text ("86"); WeChat sends it as a number or a string.</summary>
+    public string? CountryCode { get; set; }
 
     /// <summary>WeChat's session_key, encrypted with ASP.NET Core Data Protection. Never leaves the server.</summary>
     public string? SessionKeyProtected { get; set; }

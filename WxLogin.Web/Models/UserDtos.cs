@@ -13,6 +13,7 @@ public sealed record UserResponse(
     string? UnionId,
     string? Nickname,
     string? AvatarUrl,
+    string? PhoneNumber,
     DateTimeOffset CreatedAt)
 {
     public static UserResponse From(User user) => new(
@@ -21,5 +22,24 @@ public sealed record UserResponse(
         user.UnionId,
         user.Nickname,
         user.AvatarUrl,
+        user.PhoneNumber,
         new DateTimeOffset(user.CreatedAt, TimeSpan.Zero));
 }
+
+/// <summary>
+/// Body of POST /api/user/phone: the getPhoneNumber button's e.detail.code, or (older clients)
+/// e.detail.encryptedData and e.detail.iv. When code is present it is used and the others are ignored.
+/// </summary>
+public sealed record PhoneRequest(string? Code, string? EncryptedData, string? Iv);
+
+/// <summary>The phone number now bound to the user. countryCode is always text here ("86").</summary>
+public sealed record PhoneResponse(string PhoneNumber, string PurePhoneNumber, string CountryCode);
+
+/// <summary>Body of POST /api/user/userinfo: e.detail.encryptedData and e.detail.iv of the user-info data.</summary>
+public sealed record UserInfoRequest(string? EncryptedData, string? Iv);
+
+/// <summary>
+/// Body of PUT /api/user/profile, from &lt;button open-type="chooseAvatar"&gt; (after uploading the file) and
+/// &lt;input type="nickname"&gt;. A field left out keeps its value.
+/// </summary>
+public sealed record ProfileRequest(string? Nickname, string? AvatarUrl);

@@ -11,4 +11,7 @@ public sealed class WeChatException(int errCode, string message, Exception? inne
     public const int Busy = -1;
 
     public int ErrCode { get; } = errCode;
+
+    /// <summary>The WeChat API that failed (<see cref="WeChatClient.PhoneNumberApi"/>, ...), so the client can be told which code to renew.</summary>
+    public string? Api { get; init; }
 }

@@ -1,0 +1,165 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Newtonsoft.Json.Linq;
+using WxLogin.Web.Data;
+using WxLogin.Web.Errors;
+using WxLogin.Web.Models;
+using WxLogin.Web.Services.WeChat;
+
+namespace WxLogin.Web.Services;
+
+/// <summary>
+/// What a logged-in user adds to their row: the phone number (new-style code or old-style
+/// encryptedData), the decrypted user info (unionId, nickname, avatar) and the profile they type in.
+/// </summary>
+public sealed class UserService(
+    IWeChatClient wechat,
+    AccessTokenProvider accessTokens,
+    WeChatDataCrypto crypto,
+    AppDbContext db,
+    IDataProtectionProvider dataProtection,
+    TimeProvider time,
+    ILogger<UserService> logger)
+{
+    /// <summary>encryptedData of a phone number or a user profile is well under 2 KB; anything far larger is not one.</summary>
+    public const int MaxEncryptedDataLength = 16 * 1024;
+
+    /// <summary>An iv is 24 base64 characters; a little room for line breaks.</summary>
+    public const int MaxIvLength = 64;
+
+    public async Task<PhoneResponse> BindPhoneAsync(User current, PhoneRequest? request, CancellationToken cancellationToken)
+    {
+        var user = await LoadAsync(current, cancellationToken);
+        WeChatPhoneNumber phone;
+        if (!string.IsNullOrWhiteSpace(request?.Code))
+        {
+            var code = ValidatePhoneCode(request.Code);
+            phone = await accessTokens.CallAsync(
+                accessToken => wechat.GetUserPhoneNumberAsync(accessToken, code, cancellationToken), cancellationToken);
+        }
+        else if (request?.EncryptedData is not null || request?.Iv is not null)
+        {
+            phone = WeChatPhoneNumber.FromJson(Decrypt(user, request.EncryptedData, request.Iv))
+                ?? throw InvalidRequest("The encrypted data holds no phone number: send the getPhoneNumber button's data.");
+        }
+        else
+        {
+            throw InvalidRequest("Send {\"code\": e.detail.code} from the getPhoneNumber button, " +
+                "or {\"encryptedData\", \"iv\"} from e.detail on older clients.");
+        }
+
+        user.PhoneNumber = phone.PhoneNumber;
+        user.PurePhoneNumber = phone.PurePhoneNumber;
+        user.CountryCode = phone.CountryCode;
+        user.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        return new PhoneResponse(phone.PhoneNumber, phone.PurePhoneNumber, phone.CountryCode);
+    }
+
+    /// <summary>Binds unionId, and nickname and avatar when the decrypted data carries usable ones.</summary>
+    public async Task<User> BindUserInfoAsync(User current, UserInfoRequest? request, CancellationToken cancellationToken)
+    {
+        var user = await LoadAsync(current, cancellationToken);
+        var info = Decrypt(user, request?.EncryptedData, request?.Iv);
+
+        if (Text(info, "unionId") is { Length: <= User.UnionIdMaxLength } unionId && !unionId.Any(char.IsControl))
+        {
+            user.UnionId = unionId;
+        }
+        if (Text(info, "nickName") is { } nickname && IsValidNickname(nickname))
+        {
+            user.Nickname = nickname;
+        }
+        if (Text(info, "avatarUrl") is { } avatarUrl && IsValidAvatarUrl(avatarUrl))
+        {
+            user.AvatarUrl = avatarUrl;
+        }
+        user.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        return user;
+    }
+
+    public async Task<User> UpdateProfileAsync(User current, ProfileRequest? request, CancellationToken cancellationToken)
+    {
+        if (request?.Nickname is null && request?.AvatarUrl is null)
+        {
+            throw InvalidRequest("Send {\"nickname\": \"...\"}, {\"avatarUrl\": \"https://...\"} or both.");
+        }
+        if (request.Nickname is { } nickname && !IsValidNickname(nickname))
+        {
+            throw InvalidRequest($"nickname must be 1 to {User.NicknameMaxLength} characters, not only spaces, without control characters.");
+        }
+        if (request.AvatarUrl is { } avatarUrl && !IsValidAvatarUrl(avatarUrl))
+        {
+            throw InvalidRequest($"avatarUrl must be an absolute https URL of at most {User.AvatarUrlMaxLength} characters " +
+                "(upload the chooseAvatar file first; its wxfile:// path is local to the phone).");
+        }
+
+        var user = await LoadAsync(current, cancellationToken);
+        user.Nickname = request.Nickname ?? user.Nickname;
+        user.AvatarUrl = request.AvatarUrl ?? user.AvatarUrl;
+        user.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        return user;
+    }
+
+    /// <summary>
+    /// The user's session_key in clear, for decryption (and the Development encrypt helper). A key that
+    /// no longer unprotects (Data Protection keys lost) is stale: logging in again stores a new one.
+    /// </summary>
+    internal string SessionKeyOf(User user)
+    {
+        if (user.SessionKeyProtected is null)
+        {
+            throw WeChatDataCrypto.SessionKeyStale();
+        }
+        try
+        {
+            return dataProtection.CreateProtector(LoginService.SessionKeyPurpose).Unprotect(user.SessionKeyProtected);
+        }
+        catch (CryptographicException)
+        {
+            logger.LogWarning("The stored session_key of user {UserId} cannot be unprotected; was the Data Protection key ring lost?", user.Id);
+            throw WeChatDataCrypto.SessionKeyStale();
+        }
+    }
+
+    /// <summary>The tracked row of the current user, session_key included (the [CheckToken] query leaves it out).</summary>
+    internal Task<User> LoadAsync(User current, CancellationToken cancellationToken) =>
+        db.Users.SingleAsync(u => u.Id == current.Id, cancellationToken);
+
+    private JObject Decrypt(User user, string? encryptedData, string? iv)
+    {
+        if (string.IsNullOrWhiteSpace(encryptedData) || string.IsNullOrWhiteSpace(iv))
+        {
+            throw InvalidRequest("Send both encryptedData and iv, as e.detail gives them.");
+        }
+        if (encryptedData.Length > MaxEncryptedDataLength || iv.Length > MaxIvLength)
+        {
+            throw InvalidRequest($"encryptedData may be at most {MaxEncryptedDataLength} characters and iv at most {MaxIvLength}.");
+        }
+        return crypto.Decrypt(SessionKeyOf(user), encryptedData, iv);
+    }
+
+    private static string ValidatePhoneCode(string code) =>
+        code.Length > LoginService.MaxCodeLength || code.Any(char.IsControl)
+            ? throw InvalidRequest($"The code must be at most {LoginService.MaxCodeLength} characters without control characters.")
+            : code;
+
+    private static bool IsValidNickname(string nickname) =>
+        nickname.Length <= User.NicknameMaxLength && !string.IsNullOrWhiteSpace(nickname) && !nickname.Any(char.IsControl);
+
+    private static bool IsValidAvatarUrl(string avatarUrl) =>
+        avatarUrl.Length <= User.AvatarUrlMaxLength
+        && !avatarUrl.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))
+        && Uri.TryCreate(avatarUrl, UriKind.Absolute, out var uri)
+        && uri.Scheme == Uri.UriSchemeHttps;
+
+    /// <summary>A string field of decrypted data; null when missing, empty or not a string.</summary>
+    private static string? Text(JObject data, string name) =>
+        data[name] is { Type: JTokenType.String } token && token.Value<string>() is { Length: > 0 } text ? text : null;
+
+    private static ApiException InvalidRequest(string detail) =>
+        new(StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, detail);
+}
