@@ -94,7 +94,15 @@ public static class HostingExtensions
 
     public static void AddWxLoginServices(this WebApplicationBuilder builder)
     {
-        builder.Services.AddDataProtection().SetApplicationName("WxLogin");
+        // The key ring encrypts session_key at rest. Kept in one folder, it survives restarts and is
+        // shared by every instance; without it each machine (or container) keeps keys of its own.
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("WxLogin");
+        var keysPath = builder.Configuration.GetSection(KeyRingOptions.Section).Get<KeyRingOptions>()?.KeysPath;
+        if (!string.IsNullOrWhiteSpace(keysPath))
+        {
+            // A relative folder lives in the content root, like the SQLite file.
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Environment.ContentRootPath, keysPath)));
+        }
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddScoped<LoginService>();
         builder.Services.AddSingleton<CheckTokenFilter>();
