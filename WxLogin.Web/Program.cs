@@ -5,6 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddWxLoginOptions();
 builder.AddWxLoginDatabase();
 builder.AddWeChat();
+builder.AddWxLoginForwardedHeaders();
 builder.AddWxLoginServices();
 builder.AddWxLoginApi();
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.RegularExpressions;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,8 @@ namespace WxLogin.Web.Data;
 
 /// <summary>
 /// Everything that differs between SQLite and SQL Server, in one place: opening a connection,
-/// configuring EF Core, recognising a unique-index violation, and the schema-version table.
+/// configuring EF Core, recognising a unique-index violation, the schema-version table, and how
+/// the schema scripts are locked and split into batches.
 /// </summary>
 public abstract class DatabaseDialect(string connectionString)
 {
@@ -29,6 +31,15 @@ public abstract class DatabaseDialect(string connectionString)
 
     /// <summary>Run once at start, outside any transaction, before the scripts.</summary>
     public virtual string? PrepareSql => null;
+
+    /// <summary>
+    /// Run first inside each script's transaction, so that instances starting at once against one
+    /// database take turns; null when the provider's transactions already serialise writers.
+    /// </summary>
+    public virtual string? MigrationLockSql => null;
+
+    /// <summary>The batches of one script, sent to the server one after the other.</summary>
+    public virtual IReadOnlyList<string> SplitBatches(string script) => [script];
 
     public static DatabaseDialect For(DatabaseProvider provider, string connectionString) => provider switch
     {
@@ -78,7 +89,7 @@ public sealed class SqliteDialect(string connectionString) : DatabaseDialect(con
         """;
 }
 
-public sealed class SqlServerDialect(string connectionString) : DatabaseDialect(connectionString)
+public sealed partial class SqlServerDialect(string connectionString) : DatabaseDialect(connectionString)
 {
     // 2601: duplicate key in a unique index; 2627: violation of a unique or primary key constraint.
     private static readonly int[] UniqueViolationNumbers = [2601, 2627];
@@ -100,4 +111,20 @@ public sealed class SqlServerDialect(string connectionString) : DatabaseDialect(
             AppliedAt datetime2 NOT NULL
         );
         """;
+
+    // Released with the transaction. A second instance waits here, then finds the script recorded.
+    public override string MigrationLockSql => """
+        DECLARE @lock int;
+        EXEC @lock = sp_getapplock @Resource = N'WxLogin.SchemaMigrator', @LockMode = N'Exclusive',
+            @LockOwner = N'Transaction', @LockTimeout = 120000;
+        IF @lock < 0
+            THROW 50000, N'Timed out waiting for another instance to finish the database scripts (sp_getapplock).', 1;
+        """;
+
+    // GO is sqlcmd's batch separator, not T-SQL: a script that sqlcmd -i runs is sent here the same way.
+    public override IReadOnlyList<string> SplitBatches(string script) =>
+        BatchSeparator().Split(script).Where(batch => !string.IsNullOrWhiteSpace(batch)).ToList();
+
+    [GeneratedRegex(@"^[ \t]*GO[ \t]*(?:--[^\r\n]*)?\r?$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
+    private static partial Regex BatchSeparator();
 }

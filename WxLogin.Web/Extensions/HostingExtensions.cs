@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,11 @@ public static class HostingExtensions
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        builder.Services.AddOptions<ReverseProxyOptions>().BindConfiguration(ReverseProxyOptions.Section)
+            .Validate(proxies => proxies.IsValid(),
+                "ForwardedHeaders:KnownProxies must list IP addresses and ForwardedHeaders:KnownNetworks CIDR ranges " +
+                "(such as 10.0.0.0/24), comma-separated.")
+            .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
     }
 
@@ -68,9 +74,37 @@ public static class HostingExtensions
                     : new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
     }
 
+    /// <summary>
+    /// The client's address and scheme as the reverse proxy saw them (X-Forwarded-For/-Proto), so the
+    /// login rate limit and the logs see the real client. Only loopback and the configured proxies are believed.
+    /// </summary>
+    public static void AddWxLoginForwardedHeaders(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ReverseProxyOptions>>((forwarded, proxies) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in proxies.Value.Proxies())
+            {
+                forwarded.KnownProxies.Add(proxy);
+            }
+            foreach (var network in proxies.Value.Networks())
+            {
+                forwarded.KnownIPNetworks.Add(network);
+            }
+        });
+    }
+
     public static void AddWxLoginServices(this WebApplicationBuilder builder)
     {
-        builder.Services.AddDataProtection().SetApplicationName("WxLogin");
+        // The key ring encrypts session_key at rest. Kept in one folder, it survives restarts and is
+        // shared by every instance; without it each machine (or container) keeps keys of its own.
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("WxLogin");
+        var keysPath = builder.Configuration.GetSection(KeyRingOptions.Section).Get<KeyRingOptions>()?.KeysPath;
+        if (!string.IsNullOrWhiteSpace(keysPath))
+        {
+            // A relative folder lives in the content root, like the SQLite file.
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Environment.ContentRootPath, keysPath)));
+        }
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddScoped<LoginService>();
         builder.Services.AddSingleton<AccessTokenProvider>();
@@ -139,6 +173,7 @@ public static class HostingExtensions
 
     public static void UseWxLoginPipeline(this WebApplication app)
     {
+        app.UseForwardedHeaders(); // first: everything after it sees the client, not the proxy
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (!app.Environment.IsProduction())

@@ -1,0 +1,142 @@
+using System.Reflection;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using WxLogin.Web.Data;
+using WxLogin.Web.Models;
+
+namespace WxLogin.Tests.Data;
+
+/// <summary>The provider differences that can be checked without a SQL Server.</summary>
+public sealed class DatabaseDialectTests
+{
+    [Test]
+    public async Task Sqlite_IsUniqueViolation_RecognisesTheSecondUserWithOneOpenId()
+    {
+        await using var database = await ScriptedSqliteDatabase.CreateAsync();
+        await using (var first = database.OpenContext())
+        {
+            first.Users.Add(NewUser("o-same"));
+            await first.SaveChangesAsync();
+        }
+        await using var second = database.OpenContext();
+        second.Users.Add(NewUser("o-same"));
+
+        var thrown = Assert.ThrowsAsync<DbUpdateException>(() => second.SaveChangesAsync());
+
+        Assert.That(database.Dialect.IsUniqueViolation(thrown!), Is.True, thrown!.InnerException?.Message);
+    }
+
+    [Test]
+    public async Task Sqlite_IsUniqueViolation_IsFalse_ForOtherConstraintErrors()
+    {
+        await using var database = await ScriptedSqliteDatabase.CreateAsync();
+        await using var db = database.OpenContext();
+        db.Users.Add(NewUser(null!)); // OpenId is NOT NULL: a constraint error, but not a unique one
+
+        var thrown = Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(thrown!.InnerException, Is.TypeOf<SqliteException>());
+            Assert.That(database.Dialect.IsUniqueViolation(thrown), Is.False);
+        });
+    }
+
+    [TestCase(2601, true, TestName = "SqlServer_IsUniqueViolation_IsTrue_For2601DuplicateKeyInUniqueIndex")]
+    [TestCase(2627, true, TestName = "SqlServer_IsUniqueViolation_IsTrue_For2627UniqueConstraint")]
+    [TestCase(547, false, TestName = "SqlServer_IsUniqueViolation_IsFalse_For547ForeignKeyOrCheck")]
+    [TestCase(515, false, TestName = "SqlServer_IsUniqueViolation_IsFalse_For515NullIntoNotNull")]
+    [TestCase(1205, false, TestName = "SqlServer_IsUniqueViolation_IsFalse_For1205Deadlock")]
+    public void SqlServer_IsUniqueViolation_ReadsTheErrorNumber(int number, bool expected)
+    {
+        var sql = SqlExceptions.WithNumber(number);
+        var wrapped = new DbUpdateException("An error occurred while saving the entity changes.", sql);
+        var dialect = new SqlServerDialect("Server=unused");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sql.Number, Is.EqualTo(number), "the constructed exception must carry the number");
+            Assert.That(dialect.IsUniqueViolation(wrapped), Is.EqualTo(expected));
+            Assert.That(dialect.IsUniqueViolation(sql), Is.EqualTo(expected));
+        });
+    }
+
+    [Test]
+    public void EachDialect_IgnoresTheOtherProvidersException()
+    {
+        var sqlServerDuplicate = new DbUpdateException("save failed", SqlExceptions.WithNumber(2627));
+        var sqliteDuplicate = new DbUpdateException("save failed", new SqliteException("UNIQUE constraint failed", 19, 2067));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(new SqliteDialect("Data Source=:memory:").IsUniqueViolation(sqliteDuplicate), Is.True);
+            Assert.That(new SqliteDialect("Data Source=:memory:").IsUniqueViolation(sqlServerDuplicate), Is.False);
+            Assert.That(new SqlServerDialect("Server=unused").IsUniqueViolation(sqliteDuplicate), Is.False);
+            Assert.That(new SqlServerDialect("Server=unused").IsUniqueViolation(new TimeoutException()), Is.False);
+        });
+    }
+
+    [Test]
+    public void SqlServer_SplitBatches_SplitsOnGoLinesLikeSqlcmd()
+    {
+        const string script = "CREATE TABLE a (x int);\r\nGO\r\n  go  -- second separator\nALTER TABLE a ADD y int;\nGOTO_label: PRINT 'GO';\nGO";
+
+        var batches = new SqlServerDialect("Server=unused").SplitBatches(script);
+
+        Assert.That(batches.Select(b => b.Trim()), Is.EqualTo(new[]
+        {
+            "CREATE TABLE a (x int);",
+            "ALTER TABLE a ADD y int;\nGOTO_label: PRINT 'GO';",
+        }));
+    }
+
+    [Test]
+    public void Sqlite_SplitBatches_KeepsTheScriptWhole()
+    {
+        const string script = "CREATE TABLE a (x);\nGO\nCREATE TABLE b (y);";
+
+        Assert.That(new SqliteDialect("Data Source=:memory:").SplitBatches(script), Is.EqualTo(new[] { script }));
+    }
+
+    private static User NewUser(string openId) => new()
+    {
+        OpenId = openId,
+        CreatedAt = DateTime.UtcNow,
+        UpdatedAt = DateTime.UtcNow,
+    };
+}
+
+/// <summary>
+/// SqlException has no public constructor; SqlClient builds it from an error collection. This does
+/// the same through reflection (Microsoft.Data.SqlClient 2.1.x), so the dialect sees a real SqlException.
+/// </summary>
+internal static class SqlExceptions
+{
+    private const BindingFlags Internal = BindingFlags.NonPublic | BindingFlags.Instance;
+
+    public static SqlException WithNumber(int number)
+    {
+        var errorConstructor = typeof(SqlError).GetConstructors(Internal)
+            .Where(c => c.GetParameters() is [{ ParameterType: var first }, ..] && first == typeof(int))
+            .OrderBy(c => c.GetParameters().Length)
+            .First();
+        var error = (SqlError)errorConstructor.Invoke(errorConstructor.GetParameters()
+            .Select((parameter, index) => index == 0 ? number : DefaultFor(parameter))
+            .ToArray());
+
+        var errors = (SqlErrorCollection)Activator.CreateInstance(typeof(SqlErrorCollection), nonPublic: true)!;
+        typeof(SqlErrorCollection).GetMethod("Add", Internal)!.Invoke(errors, [error]);
+
+        var create = typeof(SqlException).GetMethod("CreateException", BindingFlags.NonPublic | BindingFlags.Static,
+            [typeof(SqlErrorCollection), typeof(string)])!;
+        return (SqlException)create.Invoke(null, [errors, "15.0.0"])!;
+    }
+
+    private static object? DefaultFor(ParameterInfo parameter) => parameter.ParameterType switch
+    {
+        var t when t == typeof(string) => "test",
+        var t when t.IsValueType => Activator.CreateInstance(t),
+        _ => null,
+    };
+}

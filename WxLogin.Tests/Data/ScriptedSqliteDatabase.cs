@@ -1,0 +1,56 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using WxLogin.Web.Data;
+
+namespace WxLogin.Tests.Data;
+
+/// <summary>A fresh SQLite file built by the real SchemaMigrator from database/sqlite/, deleted afterwards.</summary>
+internal sealed class ScriptedSqliteDatabase : IAsyncDisposable
+{
+    private readonly string _path;
+
+    private ScriptedSqliteDatabase(string path)
+    {
+        _path = path;
+        Dialect = new SqliteDialect($"Data Source={path}");
+    }
+
+    public SqliteDialect Dialect { get; }
+
+    public static async Task<ScriptedSqliteDatabase> CreateAsync(bool migrate = true)
+    {
+        var database = new ScriptedSqliteDatabase(Path.Combine(Path.GetTempPath(), $"wxlogin-data-{Guid.NewGuid():N}.db"));
+        if (migrate)
+        {
+            await database.Migrator().MigrateAsync();
+        }
+        return database;
+    }
+
+    public SchemaMigrator Migrator() => new(Dialect, NullLogger<SchemaMigrator>.Instance);
+
+    public AppDbContext OpenContext()
+    {
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        Dialect.ConfigureEf(options);
+        return new AppDbContext(options.Options);
+    }
+
+    public async Task<SqliteConnection> OpenConnectionAsync()
+    {
+        var connection = (SqliteConnection)Dialect.CreateConnection();
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(_path + suffix);
+        }
+        return ValueTask.CompletedTask;
+    }
+}
