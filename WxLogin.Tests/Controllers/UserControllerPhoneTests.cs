@@ -12,36 +12,19 @@ using WxLogin.Web.Services.WeChat;
 
 namespace WxLogin.Tests.Controllers;
 
-public sealed class UserControllerPhoneTests
+public sealed class UserControllerPhoneTests : AppFixture
 {
-    private WxLoginFactory _factory = null!;
-    private HttpClient _client = null!;
-    private WeChatEmulator _emulator = null!;
-
-    [OneTimeSetUp]
-    public void StartApp()
-    {
-        _factory = new WxLoginFactory();
-        _client = _factory.CreateClient();
-        _emulator = _factory.Services.GetRequiredService<WeChatEmulator>();
-    }
-
-    [OneTimeTearDown]
-    public void StopApp()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
+    private WeChatEmulator Emulator => Factory.Services.GetRequiredService<WeChatEmulator>();
 
     [Test]
     public async Task Phone_BindsTheNumber_WhenCodeIsValid()
     {
-        var login = await _factory.LoginAsync("phone-code.1", _client);
+        var login = await Factory.LoginAsync("phone-code.1", Client);
         var expected = WeChatEmulator.EmulatedPhoneNumber("phone-code");
 
         var phone = await (await PostPhoneAsync(login.Token, new { code = "phone-code.1" })).IsOkAsync();
 
-        var me = await (await _client.GetMeAsync(login.Token)).IsOkAsync();
+        var me = await (await Client.GetMeAsync(login.Token)).IsOkAsync();
         var stored = await StoredUserAsync(login.User.Id);
         Assert.Multiple(() =>
         {
@@ -57,7 +40,7 @@ public sealed class UserControllerPhoneTests
     [Test]
     public async Task Phone_AcceptsCountryCodeAsAString()
     {
-        var login = await _factory.LoginAsync("phone-text.1", _client);
+        var login = await Factory.LoginAsync("phone-text.1", Client);
 
         var phone = await (await PostPhoneAsync(login.Token, new { code = "text-phone.1" })).IsOkAsync();
 
@@ -71,7 +54,7 @@ public sealed class UserControllerPhoneTests
     [Test]
     public async Task Phone_AnswersCodeInvalid_WhenThePhoneCodeIsReused()
     {
-        var login = await _factory.LoginAsync("phone-reuse.1", _client);
+        var login = await Factory.LoginAsync("phone-reuse.1", Client);
         await (await PostPhoneAsync(login.Token, new { code = "reused-phone.1" })).IsOkAsync();
 
         var response = await PostPhoneAsync(login.Token, new { code = "reused-phone.1" });
@@ -91,7 +74,7 @@ public sealed class UserControllerPhoneTests
     [TestCase("wx-61234", HttpStatusCode.BadGateway, "wx_error")]
     public async Task Phone_MapsWeChatFailures_AndBindsNothing(string code, HttpStatusCode status, string errorCode)
     {
-        var login = await _factory.LoginAsync($"phone-fail{code}.1", _client);
+        var login = await Factory.LoginAsync($"phone-fail{code}.1", Client);
 
         var response = await PostPhoneAsync(login.Token, new { code });
 
@@ -106,37 +89,37 @@ public sealed class UserControllerPhoneTests
     [Test]
     public async Task Phone_RefetchesTheTokenOnceAndRetriesOnce_WhenWeChatSaysItExpired()
     {
-        var login = await _factory.LoginAsync("phone-expired.1", _client);
+        var login = await Factory.LoginAsync("phone-expired.1", Client);
         await (await PostPhoneAsync(login.Token, new { code = "warm-up.1" })).IsOkAsync();
-        var fetches = _emulator.StableTokenFetches;
-        var calls = _emulator.PhoneNumberCalls;
-        _emulator.ExpireAccessToken();
+        var fetches = Emulator.StableTokenFetches;
+        var calls = Emulator.PhoneNumberCalls;
+        Emulator.ExpireAccessToken();
 
         var phone = await (await PostPhoneAsync(login.Token, new { code = "after-expiry.1" })).IsOkAsync();
 
         Assert.Multiple(() =>
         {
             Assert.That(phone.GetProperty("phoneNumber").GetString(), Is.EqualTo(WeChatEmulator.EmulatedPhoneNumber("after-expiry")));
-            Assert.That(_emulator.StableTokenFetches - fetches, Is.EqualTo(1), "one refetch");
-            Assert.That(_emulator.PhoneNumberCalls - calls, Is.EqualTo(2), "the refused call and one retry");
+            Assert.That(Emulator.StableTokenFetches - fetches, Is.EqualTo(1), "one refetch");
+            Assert.That(Emulator.PhoneNumberCalls - calls, Is.EqualTo(2), "the refused call and one retry");
         });
     }
 
     [Test]
     public async Task Phone_GivesUpAfterOneRetry_WhenWeChatKeepsRefusingTheToken()
     {
-        var login = await _factory.LoginAsync("phone-refused.1", _client);
+        var login = await Factory.LoginAsync("phone-refused.1", Client);
         await (await PostPhoneAsync(login.Token, new { code = "warm-up-2.1" })).IsOkAsync();
-        var fetches = _emulator.StableTokenFetches;
-        var calls = _emulator.PhoneNumberCalls;
+        var fetches = Emulator.StableTokenFetches;
+        var calls = Emulator.PhoneNumberCalls;
 
         var response = await PostPhoneAsync(login.Token, new { code = "wx-40001" });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, "wx_unavailable");
         Assert.Multiple(() =>
         {
-            Assert.That(_emulator.StableTokenFetches - fetches, Is.EqualTo(1), "one refetch, not a loop");
-            Assert.That(_emulator.PhoneNumberCalls - calls, Is.EqualTo(2), "one call, one retry");
+            Assert.That(Emulator.StableTokenFetches - fetches, Is.EqualTo(1), "one refetch, not a loop");
+            Assert.That(Emulator.PhoneNumberCalls - calls, Is.EqualTo(2), "one call, one retry");
         });
     }
 
@@ -163,13 +146,13 @@ public sealed class UserControllerPhoneTests
     [Test]
     public async Task Phone_BindsTheNumber_FromEncryptedData()
     {
-        var login = await _factory.LoginAsync("phone-old.1", _client);
-        var (encryptedData, iv) = await _client.EncryptForAsync(login.Token,
+        var login = await Factory.LoginAsync("phone-old.1", Client);
+        var (encryptedData, iv) = await Client.EncryptForAsync(login.Token,
             new { phoneNumber = "+85251234567", purePhoneNumber = "51234567", countryCode = "852" });
 
         var phone = await (await PostPhoneAsync(login.Token, new { encryptedData, iv })).IsOkAsync();
 
-        var me = await (await _client.GetMeAsync(login.Token)).IsOkAsync();
+        var me = await (await Client.GetMeAsync(login.Token)).IsOkAsync();
         Assert.Multiple(() =>
         {
             Assert.That(phone.GetProperty("phoneNumber").GetString(), Is.EqualTo("+85251234567"));
@@ -182,8 +165,8 @@ public sealed class UserControllerPhoneTests
     [Test]
     public async Task Phone_AcceptsEncryptedDataWithLineBreaks_AndANumericCountryCode()
     {
-        var login = await _factory.LoginAsync("phone-wrapped.1", _client);
-        var (encryptedData, iv) = await _client.EncryptForAsync(login.Token,
+        var login = await Factory.LoginAsync("phone-wrapped.1", Client);
+        var (encryptedData, iv) = await Client.EncryptForAsync(login.Token,
             new { phoneNumber = "13800138000", purePhoneNumber = "13800138000", countryCode = 86 });
         var wrapped = string.Join("\r\n", encryptedData.Chunk(64).Select(line => new string(line)));
 
@@ -195,7 +178,7 @@ public sealed class UserControllerPhoneTests
     [Test]
     public async Task Phone_UsesTheCode_WhenTheClientSendsCodeAndEncryptedData()
     {
-        var login = await _factory.LoginAsync("phone-both.1", _client);
+        var login = await Factory.LoginAsync("phone-both.1", Client);
 
         var phone = await (await PostPhoneAsync(login.Token,
             new { code = "both-phone.1", encryptedData = "garbage", iv = "garbage" })).IsOkAsync();
@@ -206,9 +189,9 @@ public sealed class UserControllerPhoneTests
     [Test]
     public async Task Phone_AnswersSessionKeyStale_WhenTheUserLoggedInAgainSinceTheDataWasMade()
     {
-        var login = await _factory.LoginAsync("phone-stale.1", _client);
-        var (encryptedData, iv) = await _client.EncryptForAsync(login.Token);
-        var again = await _factory.LoginAsync("phone-stale.2", _client);
+        var login = await Factory.LoginAsync("phone-stale.1", Client);
+        var (encryptedData, iv) = await Client.EncryptForAsync(login.Token);
+        var again = await Factory.LoginAsync("phone-stale.2", Client);
 
         var response = await PostPhoneAsync(again.Token, new { encryptedData, iv });
 
@@ -219,8 +202,8 @@ public sealed class UserControllerPhoneTests
     [Test]
     public async Task Phone_AnswersSessionKeyStale_ForAWrongIvOfValidLength()
     {
-        var login = await _factory.LoginAsync("phone-wrong-iv.1", _client);
-        var (encryptedData, _) = await _client.EncryptForAsync(login.Token);
+        var login = await Factory.LoginAsync("phone-wrong-iv.1", Client);
+        var (encryptedData, _) = await Client.EncryptForAsync(login.Token);
 
         var response = await PostPhoneAsync(login.Token, new { encryptedData, iv = Convert.ToBase64String(new byte[16]) });
 
@@ -230,8 +213,8 @@ public sealed class UserControllerPhoneTests
     [Test]
     public async Task Phone_AnswersSessionKeyStale_WhenTheStoredKeyNoLongerUnprotects()
     {
-        var login = await _factory.LoginAsync("phone-lost-keys.1", _client);
-        var (encryptedData, iv) = await _client.EncryptForAsync(login.Token);
+        var login = await Factory.LoginAsync("phone-lost-keys.1", Client);
+        var (encryptedData, iv) = await Client.EncryptForAsync(login.Token);
         await using (var db = OpenDb())
         {
             var user = await db.Users.SingleAsync(u => u.Id == login.User.Id);
@@ -247,8 +230,8 @@ public sealed class UserControllerPhoneTests
     [Test]
     public async Task Phone_AnswersWatermarkMismatch_ForDataOfAnotherApp()
     {
-        var login = await _factory.LoginAsync("phone-other-app.1", _client);
-        var (encryptedData, iv) = await _client.EncryptForAsync(login.Token, new
+        var login = await Factory.LoginAsync("phone-other-app.1", Client);
+        var (encryptedData, iv) = await Client.EncryptForAsync(login.Token, new
         {
             phoneNumber = "13800138000",
             purePhoneNumber = "13800138000",
@@ -265,8 +248,8 @@ public sealed class UserControllerPhoneTests
     [Test]
     public async Task Phone_AnswersInvalidRequest_WhenTheDecryptedDataHoldsNoPhoneNumber()
     {
-        var login = await _factory.LoginAsync("phone-userinfo.1", _client);
-        var (encryptedData, iv) = await _client.EncryptForAsync(login.Token, new { nickName = "not a phone" });
+        var login = await Factory.LoginAsync("phone-userinfo.1", Client);
+        var (encryptedData, iv) = await Client.EncryptForAsync(login.Token, new { nickName = "not a phone" });
 
         var response = await PostPhoneAsync(login.Token, new { encryptedData, iv });
 
@@ -285,7 +268,7 @@ public sealed class UserControllerPhoneTests
     [TestCase("{not json")]
     public async Task Phone_AnswersInvalidRequest_ForMalformedBodies(string json)
     {
-        var login = await _factory.LoginAsync($"phone-malformed-{Guid.NewGuid():N}", _client);
+        var login = await Factory.LoginAsync($"phone-malformed-{Guid.NewGuid():N}", Client);
 
         var response = await PostPhoneAsync(login.Token, json);
 
@@ -295,7 +278,7 @@ public sealed class UserControllerPhoneTests
     [Test]
     public async Task Phone_AnswersInvalidRequest_WhenThereIsNoBody()
     {
-        var login = await _factory.LoginAsync("phone-nobody.1", _client);
+        var login = await Factory.LoginAsync("phone-nobody.1", Client);
 
         var response = await PostPhoneAsync(login.Token, null);
 
@@ -305,7 +288,7 @@ public sealed class UserControllerPhoneTests
     [Test]
     public async Task Phone_AnswersInvalidRequest_WhenTheCodeIsTooLong()
     {
-        var login = await _factory.LoginAsync("phone-long.1", _client);
+        var login = await Factory.LoginAsync("phone-long.1", Client);
 
         var response = await PostPhoneAsync(login.Token, new { code = new string('p', LoginService.MaxCodeLength + 1) });
 
@@ -315,19 +298,19 @@ public sealed class UserControllerPhoneTests
     [Test]
     public async Task Phone_AnswersTokenMissing_WithoutAuthorization()
     {
-        var calls = _emulator.PhoneNumberCalls;
+        var calls = Emulator.PhoneNumberCalls;
 
         var response = await PostPhoneAsync(null, new { code = "anonymous.1" });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "token_missing");
-        Assert.That(_emulator.PhoneNumberCalls, Is.EqualTo(calls));
+        Assert.That(Emulator.PhoneNumberCalls, Is.EqualTo(calls));
     }
 
     [Test]
     public async Task Phone_AnswersTokenInvalid_AfterLogout()
     {
-        var login = await _factory.LoginAsync("phone-logout.1", _client);
-        await _client.SendJsonAsync(HttpMethod.Post, "/api/user/logout", login.Token, null);
+        var login = await Factory.LoginAsync("phone-logout.1", Client);
+        await Client.SendJsonAsync(HttpMethod.Post, "/api/user/logout", login.Token, null);
 
         var response = await PostPhoneAsync(login.Token, new { code = "after-logout.1" });
 
@@ -337,8 +320,8 @@ public sealed class UserControllerPhoneTests
     [Test]
     public async Task SessionKeyAccessTokenAndSecret_NeverAppearInPhoneResponsesOrLogs()
     {
-        var login = await _factory.LoginAsync("phone-leak.1", _client);
-        var (encryptedData, iv) = await _client.EncryptForAsync(login.Token);
+        var login = await Factory.LoginAsync("phone-leak.1", Client);
+        var (encryptedData, iv) = await Client.EncryptForAsync(login.Token);
         var bodies = new List<string>();
         foreach (var body in new object[]
         {
@@ -354,18 +337,18 @@ public sealed class UserControllerPhoneTests
         {
             bodies.Add(await (await PostPhoneAsync(login.Token, body)).Content.ReadAsStringAsync());
         }
-        _emulator.ExpireAccessToken();
+        Emulator.ExpireAccessToken();
         bodies.Add(await (await PostPhoneAsync(login.Token, new { code = "leak-phone.2" })).Content.ReadAsStringAsync());
-        bodies.Add(await (await _client.GetMeAsync(login.Token)).Content.ReadAsStringAsync());
+        bodies.Add(await (await Client.GetMeAsync(login.Token)).Content.ReadAsStringAsync());
 
-        var accessToken = await _factory.Services.GetRequiredService<AccessTokenProvider>().GetTokenAsync(CancellationToken.None);
-        var sessionKey = _factory.Services.GetRequiredService<IDataProtectionProvider>()
+        var accessToken = await Factory.Services.GetRequiredService<AccessTokenProvider>().GetTokenAsync(CancellationToken.None);
+        var sessionKey = Factory.Services.GetRequiredService<IDataProtectionProvider>()
             .CreateProtector(LoginService.SessionKeyPurpose)
             .Unprotect((await StoredUserAsync(login.User.Id)).SessionKeyProtected!);
-        var everything = string.Join("\n", [.. bodies, .. _factory.Logs]);
+        var everything = string.Join("\n", [.. bodies, .. Factory.Logs]);
         Assert.Multiple(() =>
         {
-            Assert.That(_factory.Logs, Is.Not.Empty, "the log capture must see the app's lines");
+            Assert.That(Factory.Logs, Is.Not.Empty, "the log capture must see the app's lines");
             Assert.That(everything, Does.Not.Contain(sessionKey));
             Assert.That(everything, Does.Not.Contain(Uri.EscapeDataString(sessionKey)));
             Assert.That(everything, Does.Not.Contain(accessToken));
@@ -376,10 +359,10 @@ public sealed class UserControllerPhoneTests
     }
 
     private Task<HttpResponseMessage> PostPhoneAsync(string? token, object? body) =>
-        _client.SendJsonAsync(HttpMethod.Post, "/api/user/phone", token, body);
+        Client.SendJsonAsync(HttpMethod.Post, "/api/user/phone", token, body);
 
     private AppDbContext OpenDb() =>
-        new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite(_factory.ConnectionString).Options);
+        new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite(Factory.ConnectionString).Options);
 
     private async Task<User> StoredUserAsync(int id)
     {

@@ -5,32 +5,15 @@ using WxLogin.Tests.Infrastructure;
 namespace WxLogin.Tests.Controllers;
 
 /// <summary>POST /api/user/userinfo (decrypted user info) and PUT /api/user/profile (what the user types in).</summary>
-public sealed class UserControllerProfileTests
+public sealed class UserControllerProfileTests : AppFixture
 {
     private const string Avatar = "https://thirdwx.qlogo.cn/mmopen/vi_32/Q0j4TwGTfTK/132";
-
-    private WxLoginFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void StartApp()
-    {
-        _factory = new WxLoginFactory();
-        _client = _factory.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public void StopApp()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
 
     [Test]
     public async Task UserInfo_BindsUnionIdNicknameAndAvatar_FromEncryptedData()
     {
-        var login = await _factory.LoginAsync("info.1", _client);
-        var (encryptedData, iv) = await _client.EncryptForAsync(login.Token, new
+        var login = await Factory.LoginAsync("info.1", Client);
+        var (encryptedData, iv) = await Client.EncryptForAsync(login.Token, new
         {
             openId = login.User.OpenId,
             nickName = "小明 🐼",
@@ -41,7 +24,7 @@ public sealed class UserControllerProfileTests
 
         var user = await (await PostUserInfoAsync(login.Token, new { encryptedData, iv })).IsOkAsync();
 
-        var me = await (await _client.GetMeAsync(login.Token)).IsOkAsync();
+        var me = await (await Client.GetMeAsync(login.Token)).IsOkAsync();
         Assert.Multiple(() =>
         {
             foreach (var answer in new[] { user, me })
@@ -57,9 +40,9 @@ public sealed class UserControllerProfileTests
     [Test]
     public async Task UserInfo_BindsUnionId_AndLeavesOutUnusableNicknameAndAvatar()
     {
-        var login = await _factory.LoginAsync("info-partial.1", _client);
+        var login = await Factory.LoginAsync("info-partial.1", Client);
         await (await PutProfileAsync(login.Token, new { nickname = "kept", avatarUrl = Avatar })).IsOkAsync();
-        var (encryptedData, iv) = await _client.EncryptForAsync(login.Token, new
+        var (encryptedData, iv) = await Client.EncryptForAsync(login.Token, new
         {
             nickName = "bad\u0007name",
             avatarUrl = "http://insecure.example/a.png",
@@ -79,9 +62,9 @@ public sealed class UserControllerProfileTests
     [Test]
     public async Task UserInfo_AnswersSessionKeyStale_AfterANewLogin()
     {
-        var login = await _factory.LoginAsync("info-stale.1", _client);
-        var (encryptedData, iv) = await _client.EncryptForAsync(login.Token, new { unionId = "uStale" });
-        var again = await _factory.LoginAsync("info-stale.2", _client);
+        var login = await Factory.LoginAsync("info-stale.1", Client);
+        var (encryptedData, iv) = await Client.EncryptForAsync(login.Token, new { unionId = "uStale" });
+        var again = await Factory.LoginAsync("info-stale.2", Client);
 
         var response = await PostUserInfoAsync(again.Token, new { encryptedData, iv });
 
@@ -92,14 +75,14 @@ public sealed class UserControllerProfileTests
     [Test]
     public async Task UserInfo_AnswersWatermarkMismatch_ForDataOfAnotherApp()
     {
-        var login = await _factory.LoginAsync("info-other-app.1", _client);
-        var (encryptedData, iv) = await _client.EncryptForAsync(login.Token,
+        var login = await Factory.LoginAsync("info-other-app.1", Client);
+        var (encryptedData, iv) = await Client.EncryptForAsync(login.Token,
             new { unionId = "uOther", watermark = new { appid = "wx-other-app", timestamp = 1 } });
 
         var response = await PostUserInfoAsync(login.Token, new { encryptedData, iv });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "watermark_mismatch");
-        var me = await (await _client.GetMeAsync(login.Token)).IsOkAsync();
+        var me = await (await Client.GetMeAsync(login.Token)).IsOkAsync();
         Assert.That(me.GetProperty("unionId").ValueKind, Is.EqualTo(JsonValueKind.Null));
     }
 
@@ -110,7 +93,7 @@ public sealed class UserControllerProfileTests
     [TestCase("""{"encryptedData": "nlQtoLW7t1XL+q5JzMNHyw==", "iv": "AAAA"}""")]
     public async Task UserInfo_AnswersInvalidRequest_ForMalformedBodies(string? json)
     {
-        var login = await _factory.LoginAsync($"info-malformed-{Guid.NewGuid():N}", _client);
+        var login = await Factory.LoginAsync($"info-malformed-{Guid.NewGuid():N}", Client);
 
         var response = await PostUserInfoAsync(login.Token, json);
 
@@ -128,11 +111,11 @@ public sealed class UserControllerProfileTests
     [Test]
     public async Task Profile_SavesNicknameAndAvatar()
     {
-        var login = await _factory.LoginAsync("profile.1", _client);
+        var login = await Factory.LoginAsync("profile.1", Client);
 
         var user = await (await PutProfileAsync(login.Token, new { nickname = "阿花", avatarUrl = Avatar })).IsOkAsync();
 
-        var me = await (await _client.GetMeAsync(login.Token)).IsOkAsync();
+        var me = await (await Client.GetMeAsync(login.Token)).IsOkAsync();
         Assert.Multiple(() =>
         {
             foreach (var answer in new[] { user, me })
@@ -147,7 +130,7 @@ public sealed class UserControllerProfileTests
     [Test]
     public async Task Profile_KeepsTheFieldThatIsLeftOut()
     {
-        var login = await _factory.LoginAsync("profile-partial.1", _client);
+        var login = await Factory.LoginAsync("profile-partial.1", Client);
         await (await PutProfileAsync(login.Token, new { nickname = "first", avatarUrl = Avatar })).IsOkAsync();
 
         var user = await (await PutProfileAsync(login.Token, new { nickname = "second" })).IsOkAsync();
@@ -162,7 +145,7 @@ public sealed class UserControllerProfileTests
     [Test]
     public async Task Profile_AcceptsTheLongestValues()
     {
-        var login = await _factory.LoginAsync("profile-longest.1", _client);
+        var login = await Factory.LoginAsync("profile-longest.1", Client);
         var nickname = new string('n', 64);
         var avatarUrl = "https://cdn.example.com/" + new string('a', 512 - "https://cdn.example.com/".Length);
 
@@ -195,12 +178,12 @@ public sealed class UserControllerProfileTests
     [TestCaseSource(nameof(InvalidProfiles))]
     public async Task Profile_AnswersInvalidRequest(string json)
     {
-        var login = await _factory.LoginAsync($"profile-invalid-{Guid.NewGuid():N}", _client);
+        var login = await Factory.LoginAsync($"profile-invalid-{Guid.NewGuid():N}", Client);
 
         var response = await PutProfileAsync(login.Token, json);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_request");
-        var me = await (await _client.GetMeAsync(login.Token)).IsOkAsync();
+        var me = await (await Client.GetMeAsync(login.Token)).IsOkAsync();
         Assert.Multiple(() =>
         {
             Assert.That(me.GetProperty("nickname").ValueKind, Is.EqualTo(JsonValueKind.Null));
@@ -219,16 +202,16 @@ public sealed class UserControllerProfileTests
     [Test]
     public async Task Profile_AnswersMethodNotAllowed_ForPost()
     {
-        var login = await _factory.LoginAsync("profile-post.1", _client);
+        var login = await Factory.LoginAsync("profile-post.1", Client);
 
-        var response = await _client.SendJsonAsync(HttpMethod.Post, "/api/user/profile", login.Token, new { nickname = "x" });
+        var response = await Client.SendJsonAsync(HttpMethod.Post, "/api/user/profile", login.Token, new { nickname = "x" });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.MethodNotAllowed, "method_not_allowed");
     }
 
     private Task<HttpResponseMessage> PostUserInfoAsync(string? token, object? body) =>
-        _client.SendJsonAsync(HttpMethod.Post, "/api/user/userinfo", token, body);
+        Client.SendJsonAsync(HttpMethod.Post, "/api/user/userinfo", token, body);
 
     private Task<HttpResponseMessage> PutProfileAsync(string? token, object? body) =>
-        _client.SendJsonAsync(HttpMethod.Put, "/api/user/profile", token, body);
+        Client.SendJsonAsync(HttpMethod.Put, "/api/user/profile", token, body);
 }
