@@ -290,7 +290,7 @@ public sealed class UserControllerPhoneTests : AppFixture
     {
         var login = await Factory.LoginAsync("phone-long.1", Client);
 
-        var response = await PostPhoneAsync(login.Token, new { code = new string('p', LoginService.MaxCodeLength + 1) });
+        var response = await PostPhoneAsync(login.Token, new { code = new string('p', WeChatCode.MaxLength + 1) });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_request");
     }

@@ -22,9 +22,6 @@ public sealed class LoginService(
     IDataProtectionProvider dataProtection,
     TimeProvider time)
 {
-    /// <summary>wx.login codes are short; anything longer is not one.</summary>
-    public const int MaxCodeLength = 128;
-
     /// <summary>Purpose string of the Data Protection key that encrypts session_key at rest.</summary>
     public const string SessionKeyPurpose = "WxLogin.SessionKey";
 
@@ -83,18 +80,9 @@ public sealed class LoginService(
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private static string ValidateCode(string? code)
-    {
-        if (string.IsNullOrWhiteSpace(code))
-        {
-            throw new ApiException(StatusCodes.Status400BadRequest, ErrorCodes.CodeMissing,
-                "Send the code from wx.login as {\"code\": \"...\"}.");
-        }
-        if (code.Length > MaxCodeLength || code.Any(char.IsControl))
-        {
-            throw new ApiException(StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest,
-                $"The code must be at most {MaxCodeLength} characters without control characters.");
-        }
-        return code;
-    }
+    private static string ValidateCode(string? code) =>
+        string.IsNullOrWhiteSpace(code)
+            ? throw new ApiException(StatusCodes.Status400BadRequest, ErrorCodes.CodeMissing,
+                "Send the code from wx.login as {\"code\": \"...\"}.")
+            : WeChatCode.EnsureWellFormed(code);
 }

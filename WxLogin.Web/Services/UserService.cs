@@ -34,7 +34,7 @@ public sealed class UserService(
         WeChatPhoneNumber phone;
         if (!string.IsNullOrWhiteSpace(request?.Code))
         {
-            var code = ValidatePhoneCode(request.Code);
+            var code = WeChatCode.EnsureWellFormed(request.Code);
             phone = await accessTokens.CallAsync(
                 accessToken => wechat.GetUserPhoneNumberAsync(accessToken, code, cancellationToken), cancellationToken);
         }
@@ -141,11 +141,6 @@ public sealed class UserService(
         }
         return crypto.Decrypt(SessionKeyOf(user), encryptedData, iv);
     }
-
-    private static string ValidatePhoneCode(string code) =>
-        code.Length > LoginService.MaxCodeLength || code.Any(char.IsControl)
-            ? throw InvalidRequest($"The code must be at most {LoginService.MaxCodeLength} characters without control characters.")
-            : code;
 
     private static bool IsValidNickname(string nickname) =>
         nickname.Length <= User.NicknameMaxLength && !string.IsNullOrWhiteSpace(nickname) && !nickname.Any(char.IsControl);
