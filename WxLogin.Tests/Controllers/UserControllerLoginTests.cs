@@ -80,8 +80,8 @@ public sealed class UserControllerLoginTests : AppFixture
 
         Assert.Multiple(async () =>
         {
-            Assert.That((await GetMeAsync(first.Token)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-            Assert.That((await GetMeAsync(second.Token)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((await Client.GetMeAsync(first.Token)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That((await Client.GetMeAsync(second.Token)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         });
     }
 
@@ -242,7 +242,7 @@ public sealed class UserControllerLoginTests : AppFixture
         var loginBody = await login.Content.ReadAsStringAsync();
         var token = JsonDocument.Parse(loginBody).RootElement.GetProperty("token").GetString()!;
         var id = JsonDocument.Parse(loginBody).RootElement.GetProperty("user").GetProperty("id").GetInt32();
-        var me = await (await GetMeAsync(token)).Content.ReadAsStringAsync();
+        var me = await (await Client.GetMeAsync(token)).Content.ReadAsStringAsync();
         var failed = await (await Client.PostAsJsonAsync("/api/user/login", new { code = "wx-40125" })).Content.ReadAsStringAsync();
         var timedOut = await (await Client.PostAsJsonAsync("/api/user/login", new { code = "wx-connfail" })).Content.ReadAsStringAsync();
 
@@ -260,13 +260,6 @@ public sealed class UserControllerLoginTests : AppFixture
 
     private Task<HttpResponseMessage> PostJsonAsync(string json) =>
         Client.PostAsync("/api/user/login", new StringContent(json, Encoding.UTF8, "application/json"));
-
-    private Task<HttpResponseMessage> GetMeAsync(string token)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, "/api/user/me");
-        request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {token}");
-        return Client.SendAsync(request);
-    }
 
     private AppDbContext OpenDb() =>
         new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite(Factory.ConnectionString).Options);

@@ -77,6 +77,7 @@ public sealed class SqliteSchemaDriftTests
             UnionId = "u-dapper",
             Nickname = "小明",
             AvatarUrl = "https://example.invalid/a.png",
+            PhoneNumber = "13900001111",
             TokenDigest = digest,
             TokenExpiresAt = expires,
             CreatedAt = expires.AddDays(-7),
@@ -98,6 +99,7 @@ public sealed class SqliteSchemaDriftTests
             Assert.That(found.UnionId, Is.EqualTo(user.UnionId));
             Assert.That(found.Nickname, Is.EqualTo(user.Nickname));
             Assert.That(found.AvatarUrl, Is.EqualTo(user.AvatarUrl));
+            Assert.That(found.PhoneNumber, Is.EqualTo(user.PhoneNumber));
             Assert.That(found.TokenExpiresAt, Is.EqualTo(expires));
             Assert.That(found.TokenExpiresAt!.Value.Kind, Is.EqualTo(DateTimeKind.Utc));
             Assert.That(found.CreatedAt, Is.EqualTo(user.CreatedAt));

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using WxLogin.Web.Extensions;
 using WxLogin.Web.Models;
 using WxLogin.Web.Services.WeChat;
 
@@ -21,7 +22,7 @@ public sealed class WxLoginFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
 
-    public WxLoginFactory(IDictionary<string, string?>? settings = null, string environment = "Testing")
+    public WxLoginFactory(IDictionary<string, string?>? settings = null, string environment = DevelopmentOnlyConvention.TestingEnvironment)
     {
         Environment = environment;
         DatabasePath = Path.Combine(Path.GetTempPath(), $"wxlogin-test-{Guid.NewGuid():N}.db");

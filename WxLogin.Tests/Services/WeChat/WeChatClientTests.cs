@@ -66,6 +66,7 @@ public sealed class WeChatClientTests
             Client(StubHttpHandler.Text(body)).Code2SessionAsync("code", CancellationToken.None));
 
         Assert.That(exception!.ErrCode, Is.EqualTo(errCode));
+        Assert.That(exception.Api, Is.EqualTo("jscode2session"));
     }
 
     [TestCase("<html>502 Bad Gateway</html>", HttpStatusCode.OK)]

@@ -68,6 +68,7 @@ public sealed class WeChatClient(HttpClient http, IOptions<WeChatOptions> option
 
     public async Task<WeChatSession> Code2SessionAsync(string code, CancellationToken cancellationToken)
     {
+        const string api = "jscode2session";
         var wechat = options.Value;
         var query = "sns/jscode2session" +
             $"?appid={Uri.EscapeDataString(wechat.AppId)}" +
@@ -75,14 +76,13 @@ public sealed class WeChatClient(HttpClient http, IOptions<WeChatOptions> option
             $"&js_code={Uri.EscapeDataString(code)}" +
             "&grant_type=authorization_code";
 
-        var body = await GetAsync("jscode2session", query, cancellationToken);
-        var answer = Parse(body, "jscode2session");
+        var body = await GetAsync(api, query, cancellationToken);
+        var answer = Parse(body, api);
         var openId = answer.Value<string>("openid");
         var sessionKey = answer.Value<string>("session_key");
         if (string.IsNullOrEmpty(openId) || string.IsNullOrEmpty(sessionKey))
         {
-            logger.LogWarning("WeChat jscode2session answered without openid or session_key");
-            throw new WeChatException(WeChatException.Busy, "WeChat answered without openid or session_key.") { Api = "jscode2session" };
+            throw Failure(api, WeChatException.Busy, "answered without openid or session_key");
         }
         return new WeChatSession(openId, sessionKey, NullIfEmpty(answer.Value<string>("unionid")));
     }
@@ -100,8 +100,7 @@ public sealed class WeChatClient(HttpClient http, IOptions<WeChatOptions> option
         var expiresIn = answer["expires_in"]?.Type == JTokenType.Integer ? answer.Value<long>("expires_in") : 0;
         if (string.IsNullOrEmpty(token) || expiresIn <= 0)
         {
-            logger.LogWarning("WeChat {Api} answered without access_token or expires_in", api);
-            throw new WeChatException(WeChatException.Busy, $"WeChat {api} answered without access_token or expires_in.") { Api = api };
+            throw Failure(api, WeChatException.Busy, "answered without access_token or expires_in");
         }
         return new WeChatAccessToken(token, TimeSpan.FromSeconds(expiresIn));
     }
@@ -115,8 +114,7 @@ public sealed class WeChatClient(HttpClient http, IOptions<WeChatOptions> option
         var phone = WeChatPhoneNumber.FromJson(Parse(body, api)["phone_info"] as JObject);
         if (phone is null)
         {
-            logger.LogWarning("WeChat {Api} answered without a complete phone_info", api);
-            throw new WeChatException(WeChatException.Busy, $"WeChat {api} answered without a complete phone_info.") { Api = api };
+            throw Failure(api, WeChatException.Busy, "answered without a complete phone_info");
         }
         return phone;
     }
@@ -141,22 +139,20 @@ public sealed class WeChatClient(HttpClient http, IOptions<WeChatOptions> option
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                logger.LogWarning("WeChat {Api} answered HTTP {Status}", api, (int)response.StatusCode);
-                throw new WeChatException(WeChatException.Busy, $"WeChat {api} answered HTTP {(int)response.StatusCode}.") { Api = api };
+                throw Failure(api, WeChatException.Busy, $"answered HTTP {(int)response.StatusCode}");
             }
             return body;
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             // HttpClient.Timeout elapsed; the caller did not give up.
-            logger.LogWarning("WeChat {Api} timed out", api);
-            throw new WeChatException(WeChatException.Busy, $"WeChat {api} timed out.", ex) { Api = api };
+            throw Failure(api, WeChatException.Busy, "timed out", ex);
         }
         catch (HttpRequestException ex)
         {
-            // The exception's own message may name the URL, which carries the secret or the access_token: log its kind only.
-            logger.LogWarning("WeChat {Api} could not be reached ({Error})", api, ex.HttpRequestError);
-            throw new WeChatException(WeChatException.Busy, $"WeChat {api} could not be reached.") { Api = api };
+            // The exception's own message may name the URL, which carries the secret or the access_token:
+            // keep only its kind, and not the exception itself.
+            throw Failure(api, WeChatException.Busy, $"could not be reached ({ex.HttpRequestError})");
         }
     }
 
@@ -171,8 +167,7 @@ public sealed class WeChatClient(HttpClient http, IOptions<WeChatOptions> option
         }
         catch (JsonException)
         {
-            logger.LogWarning("WeChat {Api} answered with a body that is not a JSON object", api);
-            throw new WeChatException(WeChatException.Busy, $"WeChat {api} answered with a body that is not JSON.") { Api = api };
+            throw Failure(api, WeChatException.Busy, "answered with a body that is not a JSON object");
         }
 
         var errCode = answer.Value<int?>("errcode") ?? 0;
@@ -180,10 +175,19 @@ public sealed class WeChatClient(HttpClient http, IOptions<WeChatOptions> option
         {
             // errmsg is WeChat's text (with a per-request rid); it holds nothing of ours.
             var errMsg = answer.Value<string>("errmsg") ?? "";
-            logger.LogWarning("WeChat {Api} answered errcode {ErrCode}: {ErrMsg}", api, errCode, errMsg);
-            throw new WeChatException(errCode, $"WeChat {api} answered errcode {errCode}: {errMsg}") { Api = api };
+            throw Failure(api, errCode, $"answered errcode {errCode}: {errMsg}");
         }
         return answer;
+    }
+
+    /// <summary>
+    /// Every failure's one warning line and its exception. <paramref name="what"/> never holds the URL,
+    /// the AppSecret, a session_key or an access_token.
+    /// </summary>
+    private WeChatException Failure(string api, int errCode, string what, Exception? innerException = null)
+    {
+        logger.LogWarning("WeChat {Api} {What} (errcode {ErrCode})", api, what, errCode);
+        return new WeChatException(errCode, $"WeChat {api} {what}.", innerException) { Api = api };
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
