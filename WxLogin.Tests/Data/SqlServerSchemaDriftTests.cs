@@ -22,7 +22,7 @@ public sealed class SqlServerSchemaDriftTests
     private static SchemaShape EfShape() => SchemaShape.FromEfModel(SqlServerModel(), "dbo", IsIdentity, namedPrimaryKeys: true);
 
     private static bool IsIdentity(IColumn column) =>
-        column.PropertyMappings.Any(m => m.Property.GetValueGenerationStrategy() == SqlServerValueGenerationStrategy.IdentityColumn);
+        column.PropertyMappings.Any(m => SqlServerPropertyExtensions.GetValueGenerationStrategy(m.Property) == SqlServerValueGenerationStrategy.IdentityColumn);
 
     [Test]
     public void Scripts_DeclareExactlyTheSchemaOfTheEfModel()

@@ -126,7 +126,7 @@ public sealed class SqliteSchemaDriftTests
             _ when type == typeof(double) => 0.125,
             _ when type == typeof(Guid) => Guid.Parse("3f2504e0-4f89-11d3-9a0c-0305e82c3301"),
             _ when type.IsEnum => Enum.GetValues(type).Cast<object>().Last(),
-            _ => throw new NotSupportedException($"Add a sample value for {type} ({property.DeclaringEntityType.DisplayName()}.{property.Name})."),
+            _ => throw new NotSupportedException($"Add a sample value for {type} ({property.DeclaringType.DisplayName()}.{property.Name})."),
         };
     }
 
