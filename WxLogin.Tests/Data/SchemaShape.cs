@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
 using WxLogin.Web.Data;
 
 namespace WxLogin.Tests.Data;
@@ -93,11 +94,45 @@ internal sealed class SchemaShape
     /// <summary>Same predicate, same text: no brackets or quotes, one space between tokens, upper case.</summary>
     public static string NormalizeFilter(string filter)
     {
-        var tokens = SqlTokens.Read(filter).Select(t => t.Text.ToUpperInvariant()).ToList();
-        while (tokens is ["(", .., ")"] && SqlTokens.ClosingParen(tokens, 0) == tokens.Count - 1)
+        var tokens = Tokens(filter).Select(t => t.ToUpperInvariant()).ToList();
+        while (tokens is ["(", .., ")"] && ClosingParen(tokens) == tokens.Count - 1)
         {
             tokens = tokens[1..^1];
         }
         return string.Join(" ", tokens);
+    }
+
+    /// <summary>
+    /// The tokens of a SQL fragment as T-SQL's lexer (ScriptDom) reads them: comments and whitespace
+    /// dropped, [bracketed] and "quoted" identifiers unquoted. SQLite's index DDL lexes the same way.
+    /// </summary>
+    public static List<string> Tokens(string sql)
+    {
+        using var reader = new StringReader(sql);
+        var tokens = SqlServerScriptShape.NewParser().GetTokenStream(reader, out var errors);
+        if (errors.Count > 0)
+        {
+            throw new FormatException($"The T-SQL lexer rejects '{sql}': " + string.Join("; ", errors.Select(e => e.Message)));
+        }
+        return tokens
+            .Where(t => t.TokenType is not (TSqlTokenType.WhiteSpace or TSqlTokenType.SingleLineComment
+                or TSqlTokenType.MultilineComment or TSqlTokenType.EndOfFile))
+            .Select(t => t.TokenType == TSqlTokenType.QuotedIdentifier ? Identifier.DecodeIdentifier(t.Text, out _) : t.Text)
+            .ToList();
+    }
+
+    /// <summary>Index of the ")" that closes the "(" the tokens start with.</summary>
+    private static int ClosingParen(List<string> tokens)
+    {
+        var depth = 0;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            depth += tokens[i] == "(" ? 1 : tokens[i] == ")" ? -1 : 0;
+            if (depth == 0)
+            {
+                return i;
+            }
+        }
+        throw new FormatException("Unbalanced parentheses: " + string.Join(" ", tokens));
     }
 }

@@ -166,8 +166,8 @@ public sealed class SqliteSchemaDriftTests
     /// <summary>The WHERE of a partial index, as written in its CREATE INDEX.</summary>
     private static string? FilterOf(string? createIndexSql)
     {
-        var tokens = SqlTokens.Read(createIndexSql ?? "");
-        var where = tokens.FindIndex(t => t.Is("WHERE"));
-        return where < 0 ? null : string.Join(" ", tokens.Skip(where + 1).Select(t => t.Text));
+        var tokens = SchemaShape.Tokens(createIndexSql ?? "");
+        var where = tokens.FindIndex(t => t.Equals("WHERE", StringComparison.OrdinalIgnoreCase));
+        return where < 0 ? null : string.Join(" ", tokens.Skip(where + 1));
     }
 }
