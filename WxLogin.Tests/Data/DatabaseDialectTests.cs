@@ -1,4 +1,5 @@
 using System.Reflection;
+using Dapper;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,64 @@ public sealed class DatabaseDialectTests
         var thrown = Assert.ThrowsAsync<DbUpdateException>(() => second.SaveChangesAsync());
 
         Assert.That(database.Dialect.IsUniqueViolation(thrown!), Is.True, thrown!.InnerException?.Message);
+    }
+
+    [Test]
+    public async Task Sqlite_IsUniqueViolation_RecognisesASecondLiveTokenDigest_InTheFilteredIndex()
+    {
+        await using var database = await ScriptedSqliteDatabase.CreateAsync();
+        var digest = Enumerable.Repeat((byte)9, 32).ToArray();
+        await using (var first = database.OpenContext())
+        {
+            first.Users.AddRange(NewUser("o-1", digest), NewUser("o-2", tokenDigest: null), NewUser("o-3", tokenDigest: null));
+            await first.SaveChangesAsync(); // two NULL digests: the filter leaves them out of the index
+        }
+        await using var second = database.OpenContext();
+        second.Users.Add(NewUser("o-4", digest));
+
+        var thrown = Assert.ThrowsAsync<DbUpdateException>(() => second.SaveChangesAsync());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(thrown!.InnerException, Is.TypeOf<SqliteException>()
+                .With.Property(nameof(SqliteException.SqliteExtendedErrorCode)).EqualTo(2067)); // SQLITE_CONSTRAINT_UNIQUE
+            Assert.That(database.Dialect.IsUniqueViolation(thrown), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Sqlite_IsUniqueViolation_RecognisesADuplicateOpenId_WrittenThroughDapper()
+    {
+        await using var database = await ScriptedSqliteDatabase.CreateAsync();
+        await using var connection = await database.OpenConnectionAsync();
+        const string insert = "INSERT INTO Users (OpenId, CreatedAt, UpdatedAt) VALUES (@openId, @now, @now)";
+        await connection.ExecuteAsync(insert, new { openId = "o-dup", now = DateTime.UtcNow });
+
+        var thrown = Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync(insert, new { openId = "o-dup", now = DateTime.UtcNow }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(thrown!.SqliteErrorCode, Is.EqualTo(19)); // SQLITE_CONSTRAINT
+            Assert.That(thrown.SqliteExtendedErrorCode, Is.EqualTo(2067)); // SQLITE_CONSTRAINT_UNIQUE
+            Assert.That(database.Dialect.IsUniqueViolation(thrown), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Sqlite_IsUniqueViolation_RecognisesADuplicatePrimaryKey_WrittenThroughDapper()
+    {
+        await using var database = await ScriptedSqliteDatabase.CreateAsync();
+        await using var connection = await database.OpenConnectionAsync();
+        const string insert = "INSERT INTO Users (Id, OpenId, CreatedAt, UpdatedAt) VALUES (7, @openId, @now, @now)";
+        await connection.ExecuteAsync(insert, new { openId = "o-a", now = DateTime.UtcNow });
+
+        var thrown = Assert.ThrowsAsync<SqliteException>(() => connection.ExecuteAsync(insert, new { openId = "o-b", now = DateTime.UtcNow }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(thrown!.SqliteExtendedErrorCode, Is.EqualTo(1555)); // SQLITE_CONSTRAINT_PRIMARYKEY
+            Assert.That(database.Dialect.IsUniqueViolation(thrown), Is.True);
+        });
     }
 
     [Test]
@@ -99,9 +158,10 @@ public sealed class DatabaseDialectTests
         Assert.That(new SqliteDialect("Data Source=:memory:").SplitBatches(script), Is.EqualTo(new[] { script }));
     }
 
-    private static User NewUser(string openId) => new()
+    private static User NewUser(string openId, byte[]? tokenDigest = null) => new()
     {
         OpenId = openId,
+        TokenDigest = tokenDigest,
         CreatedAt = DateTime.UtcNow,
         UpdatedAt = DateTime.UtcNow,
     };
@@ -109,7 +169,9 @@ public sealed class DatabaseDialectTests
 
 /// <summary>
 /// SqlException has no public constructor; SqlClient builds it from an error collection. This does
-/// the same through reflection (Microsoft.Data.SqlClient 2.1.x), so the dialect sees a real SqlException.
+/// the same through reflection (internal SqlError constructor, SqlErrorCollection.Add, SqlException.CreateException
+/// as in Microsoft.Data.SqlClient 6.1), so the dialect sees a real SqlException with the server's error number.
+/// A SqlClient bump that renames them fails SqlServer_IsUniqueViolation_ReadsTheErrorNumber, not silently.
 /// </summary>
 internal static class SqlExceptions
 {

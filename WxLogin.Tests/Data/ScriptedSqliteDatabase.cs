@@ -18,6 +18,8 @@ internal sealed class ScriptedSqliteDatabase : IAsyncDisposable
 
     public SqliteDialect Dialect { get; }
 
+    public string FilePath => _path;
+
     public static async Task<ScriptedSqliteDatabase> CreateAsync(bool migrate = true)
     {
         var database = new ScriptedSqliteDatabase(Path.Combine(Path.GetTempPath(), $"wxlogin-data-{Guid.NewGuid():N}.db"));

@@ -41,10 +41,11 @@ public abstract class DatabaseDialect(string connectionString)
     /// <summary>The batches of one script, sent to the server one after the other.</summary>
     public virtual IReadOnlyList<string> SplitBatches(string script) => [script];
 
-    public static DatabaseDialect For(DatabaseProvider provider, string connectionString) => provider switch
+    public static DatabaseDialect For(DatabaseProvider provider, string connectionString,
+        int sqlServerCompatibilityLevel = DatabaseOptions.DefaultSqlServerCompatibilityLevel) => provider switch
     {
         DatabaseProvider.Sqlite => new SqliteDialect(connectionString),
-        DatabaseProvider.SqlServer => new SqlServerDialect(connectionString),
+        DatabaseProvider.SqlServer => new SqlServerDialect(connectionString, sqlServerCompatibilityLevel),
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
     };
 
@@ -89,7 +90,12 @@ public sealed class SqliteDialect(string connectionString) : DatabaseDialect(con
         """;
 }
 
-public sealed partial class SqlServerDialect(string connectionString) : DatabaseDialect(connectionString)
+/// <param name="connectionString">a SqlClient connection string.</param>
+/// <param name="compatibilityLevel">the database's compatibility level (Database:SqlServerCompatibilityLevel): EF Core
+/// writes SQL for it, so it must not exceed the database's.</param>
+public sealed partial class SqlServerDialect(
+    string connectionString, int compatibilityLevel = DatabaseOptions.DefaultSqlServerCompatibilityLevel)
+    : DatabaseDialect(connectionString)
 {
     // 2601: duplicate key in a unique index; 2627: violation of a unique or primary key constraint.
     private static readonly int[] UniqueViolationNumbers = [2601, 2627];
@@ -98,7 +104,10 @@ public sealed partial class SqlServerDialect(string connectionString) : Database
 
     public override DbConnection CreateConnection() => new SqlConnection(ConnectionString);
 
-    public override void ConfigureEf(DbContextOptionsBuilder options) => options.UseSqlServer(ConnectionString);
+    public int CompatibilityLevel { get; } = compatibilityLevel;
+
+    public override void ConfigureEf(DbContextOptionsBuilder options) =>
+        options.UseSqlServer(ConnectionString, sql => sql.UseCompatibilityLevel(CompatibilityLevel));
 
     public override bool IsUniqueViolation(Exception exception) =>
         Find<SqlException>(exception) is { } sql && UniqueViolationNumbers.Contains(sql.Number);

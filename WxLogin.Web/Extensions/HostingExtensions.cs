@@ -26,7 +26,8 @@ public static class HostingExtensions
         builder.Services.AddSingleton<IValidateOptions<WeChatOptions>, WeChatOptionsValidator>();
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ReverseProxyOptions>().BindConfiguration(ReverseProxyOptions.Section)
             .Validate(proxies => proxies.IsValid(),
                 "ForwardedHeaders:KnownProxies must list IP addresses and ForwardedHeaders:KnownNetworks CIDR ranges " +
@@ -39,14 +40,15 @@ public static class HostingExtensions
     {
         builder.Services.AddSingleton(services =>
         {
-            var provider = services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider;
+            var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var provider = database.Provider;
             var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString("Default")
                 ?? throw new InvalidOperationException("ConnectionStrings:Default is missing (env: ConnectionStrings__Default).");
             if (provider == DatabaseProvider.Sqlite)
             {
                 connectionString = AnchorSqliteFile(connectionString, services.GetRequiredService<IHostEnvironment>().ContentRootPath);
             }
-            return DatabaseDialect.For(provider, connectionString);
+            return DatabaseDialect.For(provider, connectionString, database.SqlServerCompatibilityLevel);
         });
         builder.Services.AddDbContext<AppDbContext>((services, options) =>
             services.GetRequiredService<DatabaseDialect>().ConfigureEf(options));
