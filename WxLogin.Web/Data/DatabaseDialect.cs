@@ -95,7 +95,7 @@ public sealed class SqliteDialect(string connectionString) : DatabaseDialect(con
 /// writes SQL for it, so it must not exceed the database's.</param>
 public sealed partial class SqlServerDialect(
     string connectionString, int compatibilityLevel = DatabaseOptions.DefaultSqlServerCompatibilityLevel)
-    : DatabaseDialect(connectionString)
+    : DatabaseDialect(WithApplicationName(connectionString))
 {
     // 2601: duplicate key in a unique index; 2627: violation of a unique or primary key constraint.
     private static readonly int[] UniqueViolationNumbers = [2601, 2627];
@@ -108,6 +108,21 @@ public sealed partial class SqlServerDialect(
 
     public override void ConfigureEf(DbContextOptionsBuilder options) =>
         options.UseSqlServer(ConnectionString, sql => sql.UseCompatibilityLevel(CompatibilityLevel));
+
+    /// <summary>
+    /// EF Core 10 adds its own Application Name to a connection string that has none, so EF's writes and
+    /// the Dapper token query would use two strings and so two SqlClient pools. Naming the app here
+    /// keeps one string, one pool (and shows "WxLogin" as program_name in sys.dm_exec_sessions).
+    /// </summary>
+    private static string WithApplicationName(string connectionString)
+    {
+        var builder = new SqlConnectionStringBuilder(connectionString);
+        if (!builder.ShouldSerialize("Application Name"))
+        {
+            builder.ApplicationName = "WxLogin";
+        }
+        return builder.ConnectionString;
+    }
 
     public override bool IsUniqueViolation(Exception exception) =>
         Find<SqlException>(exception) is { } sql && UniqueViolationNumbers.Contains(sql.Number);
