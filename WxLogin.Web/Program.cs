@@ -14,7 +14,7 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync();
 app.UseWxLoginPipeline();
 
-app.Run();
+app.RunOrExplainAddressInUse();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

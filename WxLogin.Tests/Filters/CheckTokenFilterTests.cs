@@ -54,6 +54,18 @@ public sealed class CheckTokenFilterTests : AppFixture
         Assert.That(response.Headers.WwwAuthenticate.ToString(), Is.EqualTo("Bearer"));
     }
 
+    [TestCase("Bearer Bearer {0}")]
+    [TestCase("bearer BEARER {0}")]
+    public async Task Me_AnswersTokenInvalid_SayingTheSchemeIsDoubled_ForBearerBearer(string headerFormat)
+    {
+        var login = await Factory.LoginAsync($"me-doubled-{Guid.NewGuid():N}", Client);
+
+        var response = await SendAsync(HttpMethod.Get, "/api/user/me", string.Format(headerFormat, login.Token));
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "token_invalid");
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("scheme twice").And.Contain("raw token"));
+    }
+
     [Test]
     public async Task Me_AnswersTokenInvalid_OnceTheTokenExpires()
     {

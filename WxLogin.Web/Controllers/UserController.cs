@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.RateLimiting;
+using WxLogin.Web.Errors;
 using WxLogin.Web.Extensions;
 using WxLogin.Web.Filters;
 using WxLogin.Web.Models;
@@ -17,8 +18,12 @@ public sealed class UserController(LoginService login, UserService users) : Cont
     [HttpPost("login")]
     [EnableRateLimiting(RateLimits.Login)]
     [ProducesResponseType<LoginResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    [ProducesProblem(StatusCodes.Status400BadRequest, ErrorCodes.CodeMissing, ErrorCodes.InvalidRequest, ErrorCodes.CodeInvalid, ErrorCodes.CodeUsed)]
+    [ProducesProblem(StatusCodes.Status403Forbidden, ErrorCodes.WxUserBlocked)]
+    [ProducesProblem(StatusCodes.Status429TooManyRequests, ErrorCodes.WxRateLimited)]
+    [ProducesProblem(StatusCodes.Status500InternalServerError, ErrorCodes.WxMisconfigured)]
+    [ProducesProblem(StatusCodes.Status502BadGateway, ErrorCodes.WxError)]
+    [ProducesProblem(StatusCodes.Status503ServiceUnavailable, ErrorCodes.WxUnavailable)]
     public async Task<LoginResponse> Login(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] LoginRequest? request,
         CancellationToken cancellationToken)
@@ -34,7 +39,6 @@ public sealed class UserController(LoginService login, UserService users) : Cont
     [CheckToken]
     [HttpGet("me")]
     [ProducesResponseType<UserResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     public UserResponse Me() => UserResponse.From(HttpContext.GetCurrentUser());
 
     /// <summary>
@@ -44,9 +48,12 @@ public sealed class UserController(LoginService login, UserService users) : Cont
     [CheckToken]
     [HttpPost("phone")]
     [ProducesResponseType<PhoneResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    [ProducesProblem(StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, ErrorCodes.CodeInvalid, ErrorCodes.CodeUsed,
+        ErrorCodes.SessionKeyStale, ErrorCodes.WatermarkMismatch)]
+    [ProducesProblem(StatusCodes.Status429TooManyRequests, ErrorCodes.WxRateLimited)]
+    [ProducesProblem(StatusCodes.Status500InternalServerError, ErrorCodes.WxMisconfigured)]
+    [ProducesProblem(StatusCodes.Status502BadGateway, ErrorCodes.WxError)]
+    [ProducesProblem(StatusCodes.Status503ServiceUnavailable, ErrorCodes.WxUnavailable)]
     public Task<PhoneResponse> Phone(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] PhoneRequest? request,
         CancellationToken cancellationToken) =>
@@ -56,8 +63,7 @@ public sealed class UserController(LoginService login, UserService users) : Cont
     [CheckToken]
     [HttpPost("userinfo")]
     [ProducesResponseType<UserResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesProblem(StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, ErrorCodes.SessionKeyStale, ErrorCodes.WatermarkMismatch)]
     public async Task<UserResponse> UserInfo(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] UserInfoRequest? request,
         CancellationToken cancellationToken) =>
@@ -67,8 +73,7 @@ public sealed class UserController(LoginService login, UserService users) : Cont
     [CheckToken]
     [HttpPut("profile")]
     [ProducesResponseType<UserResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesProblem(StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest)]
     public async Task<UserResponse> Profile(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ProfileRequest? request,
         CancellationToken cancellationToken) =>
@@ -78,7 +83,6 @@ public sealed class UserController(LoginService login, UserService users) : Cont
     [CheckToken]
     [HttpPost("logout")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     public async Task<NoContentResult> Logout(CancellationToken cancellationToken)
     {
         await login.LogoutAsync(HttpContext.GetCurrentUser(), cancellationToken);

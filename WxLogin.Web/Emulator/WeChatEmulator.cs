@@ -15,7 +15,7 @@ namespace WxLogin.Web.Emulator;
 /// An in-process stand-in for WeChat's servers (WeChat:Mode=Emulator, never in Production). It sits
 /// behind the real typed HttpClient as its message handler, so every answer goes through the same
 /// parsing as a live one. It answers like WeChat does: text/plain bodies, no errcode on success,
-/// errmsg with a rid suffix. The codes it understands are listed in README ("The WeChat emulator").
+/// errmsg with a rid suffix. The codes it understands are listed in docs/emulator.md.
 /// </summary>
 public sealed class WeChatEmulator(IOptions<WeChatOptions> options, TimeProvider time)
 {

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using Microsoft.OpenApi;
 using WxLogin.Web.Data;
 using WxLogin.Web.Emulator;
 using WxLogin.Web.Errors;
@@ -149,19 +148,7 @@ public static class HostingExtensions
             };
         });
 
-        builder.Services.AddEndpointsApiExplorer();
-        builder.Services.AddSwaggerGen(swagger =>
-        {
-            swagger.SwaggerDoc("v1", new OpenApiInfo { Title = "WxLogin", Version = "v1" });
-            swagger.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                Description = "The token from POST /api/user/login.",
-            });
-            swagger.OperationFilter<CheckTokenOperationFilter>();
-            swagger.IncludeXmlComments(typeof(HostingExtensions).Assembly);
-        });
+        builder.AddWxLoginSwagger();
     }
 
     /// <summary>Brings the schema up to date (Database:AutoMigrate) before the first request.</summary>
@@ -178,11 +165,7 @@ public static class HostingExtensions
         app.UseForwardedHeaders(); // first: everything after it sees the client, not the proxy
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        if (!app.Environment.IsProduction())
-        {
-            app.UseSwagger();
-            app.UseSwaggerUI();
-        }
+        app.UseWxLoginSwagger();
         app.UseRateLimiter();
         app.MapControllers();
         app.MapHealthChecks("/health");

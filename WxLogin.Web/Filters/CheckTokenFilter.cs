@@ -33,6 +33,14 @@ public sealed class CheckTokenFilter(UserTokenQuery tokens, TimeProvider time) :
                 "Send the token from /api/user/login as 'Authorization: Bearer <token>'.");
             return;
         }
+        if (token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            // "Bearer Bearer x": the raw token pasted with its scheme, as into Swagger UI's Authorize.
+            context.Result = Unauthorized(http, ErrorCodes.TokenInvalid,
+                "The Authorization header names the scheme twice ('Bearer Bearer …'). Send 'Bearer <token>' once; " +
+                "Swagger UI's Authorize wants the raw token, without 'Bearer '.");
+            return;
+        }
 
         var digest = TokenService.IsWellFormed(token) ? TokenService.Digest(token) : null;
         var user = digest is null ? null : await tokens.FindByTokenDigestAsync(digest, http.RequestAborted);
