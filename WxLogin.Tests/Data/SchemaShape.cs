@@ -23,6 +23,15 @@ internal sealed class SchemaShape
         }
     }
 
+    /// <summary>Forgets a column defined earlier, so ALTER COLUMN can state it anew.</summary>
+    public void RemoveColumn(string table, string column)
+    {
+        if (_lines.RemoveWhere(line => line.StartsWith($"column {table}.{column} ", StringComparison.Ordinal)) != 1)
+        {
+            throw new InvalidOperationException($"ALTER COLUMN of a column not defined before: {table}.{column}");
+        }
+    }
+
     public static string Table(string? schema, string table) => schema is null ? table : $"{schema}.{table}";
 
     public static string Column(string table, string column, string storeType, bool nullable, bool identity = false) =>

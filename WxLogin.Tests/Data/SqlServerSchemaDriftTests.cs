@@ -77,7 +77,6 @@ public sealed class SqlServerSchemaDriftTests
         }));
     }
 
-    [TestCase("ALTER TABLE dbo.Users ALTER COLUMN Nickname nvarchar(128) NULL")]
     [TestCase("ALTER TABLE dbo.Users DROP COLUMN Nickname")]
     [TestCase("DROP INDEX IX_Users_UnionId ON dbo.Users")]
     [TestCase("EXEC sp_rename N'dbo.Users.Nickname', N'NickName', N'COLUMN'")]
@@ -85,5 +84,16 @@ public sealed class SqlServerSchemaDriftTests
     public void Reader_RefusesStatementsItCannotFollow(string statement)
     {
         Assert.Throws<NotSupportedException>(() => SqlServerScriptReader.Read([statement]));
+    }
+
+    [Test]
+    public void Reader_TakesAlterColumn_AsTheColumnsNewDefinition()
+    {
+        var shape = SqlServerScriptReader.Read([
+            "CREATE TABLE dbo.T (Id int NOT NULL, Name nvarchar(64) NULL)",
+            "IF COL_LENGTH(N'dbo.T', N'Name') < 512 ALTER TABLE dbo.T ALTER COLUMN Name nvarchar(256) NULL",
+        ]);
+
+        Assert.That(shape.Lines, Does.Contain("column dbo.T.Name nvarchar(256) NULL").And.Not.Contain("column dbo.T.Name nvarchar(64) NULL"));
     }
 }

@@ -3,9 +3,9 @@ using WxLogin.Web.Data;
 namespace WxLogin.Tests.Data;
 
 /// <summary>
-/// Reads the schema that SQL Server scripts declare, without a server: CREATE TABLE, ALTER TABLE … ADD
-/// and CREATE INDEX, wherever they stand (IF guards are read through, EXEC(N'…') is read inside).
-/// A statement that would change the schema in a way this reader does not follow (ALTER COLUMN, DROP,
+/// Reads the schema that SQL Server scripts declare, without a server: CREATE TABLE, ALTER TABLE … ADD,
+/// ALTER TABLE … ALTER COLUMN and CREATE INDEX, wherever they stand (IF guards are read through, EXEC(N'…') is read inside).
+/// A statement that would change the schema in a way this reader does not follow (DROP,
 /// sp_rename, foreign keys, …) throws, so the drift test fails loudly instead of passing blind: extend
 /// the reader then. DEFAULT, CHECK, COLLATE and INCLUDE are skipped: the EF model does not rely on them.
 /// </summary>
@@ -101,6 +101,16 @@ internal sealed class SqlServerScriptReader
             throw Unsupported($"ALTER {Peek.Text}");
         }
         var table = TableName();
+        if (Accept("ALTER"))
+        {
+            // ALTER COLUMN restates the whole column: its new definition replaces the old one.
+            Expect("COLUMN");
+            var start = _at;
+            _shape.RemoveColumn(table, Name());
+            _at = start;
+            ColumnDefinition(table);
+            return;
+        }
         if (!Accept("ADD"))
         {
             throw Unsupported($"ALTER TABLE {table} {Peek.Text}");

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
-using Microsoft.AspNetCore.RateLimiting;
 using WxLogin.Web.Extensions;
 using WxLogin.Web.Filters;
 using WxLogin.Web.Models;
@@ -15,7 +14,8 @@ public sealed class UserController(LoginService login, UserService users) : Cont
 {
     /// <summary>Exchanges a wx.login code for our token. JSON or form body with a "code" field.</summary>
     [HttpPost("login")]
-    [EnableRateLimiting(RateLimits.Login)]
+    [LimitRejectedCodes]
+    [RequestSizeLimit(BodyLimits.Small)]
     [ProducesResponseType<LoginResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
@@ -43,6 +43,7 @@ public sealed class UserController(LoginService login, UserService users) : Cont
     /// </summary>
     [CheckToken]
     [HttpPost("phone")]
+    [RequestSizeLimit(BodyLimits.EncryptedData)]
     [ProducesResponseType<PhoneResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
@@ -55,6 +56,7 @@ public sealed class UserController(LoginService login, UserService users) : Cont
     /// <summary>Decrypts the user-info encryptedData and binds unionId (and nickname and avatar when present).</summary>
     [CheckToken]
     [HttpPost("userinfo")]
+    [RequestSizeLimit(BodyLimits.EncryptedData)]
     [ProducesResponseType<UserResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
@@ -66,6 +68,7 @@ public sealed class UserController(LoginService login, UserService users) : Cont
     /// <summary>Saves the nickname (from input type="nickname") and the avatar URL (the uploaded chooseAvatar file).</summary>
     [CheckToken]
     [HttpPut("profile")]
+    [RequestSizeLimit(BodyLimits.Small)]
     [ProducesResponseType<UserResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]

@@ -39,6 +39,8 @@ public sealed class DevController(UserService users, IOptions<WeChatOptions> opt
             var phoneNumber = WeChatEmulator.EmulatedPhoneNumber(user.OpenId);
             payload = new JsonObject { ["phoneNumber"] = phoneNumber, ["purePhoneNumber"] = phoneNumber, ["countryCode"] = "86" };
         }
+        // As WeChat's user info carries it; /api/user/userinfo checks it is the caller's.
+        payload["openId"] ??= user.OpenId;
         payload["watermark"] ??= new JsonObject
         {
             ["timestamp"] = time.GetUtcNow().ToUnixTimeSeconds(),
