@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using WxLogin.Web.Filters;
+using WxLogin.Web.Formatters;
 using WxLogin.Web.Options;
 using WxLogin.Web.Services;
 
@@ -16,13 +18,15 @@ public static class BodyLimits
     public const int EncryptedData = 32 * 1024;
 }
 
-/// <summary>What keeps one client from costing us much: the rejected-code limit and the request body timeout.</summary>
+/// <summary>What keeps one client from costing us much: the rejected-code limit, body charsets and the request body timeout.</summary>
 public static class AbuseLimits
 {
     public static void AddWxLoginAbuseLimits(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<RejectedCodeLimiter>();
         builder.Services.AddSingleton<RejectedCodeLimitFilter>();
+
+        builder.Services.Configure<MvcOptions>(mvc => mvc.Filters.Add(new BodyCharsetFilter()));
 
         builder.Services.AddOptions<RequestLimitsOptions>().BindConfiguration(RequestLimitsOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();

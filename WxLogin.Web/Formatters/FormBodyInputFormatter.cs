@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Formatters;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace WxLogin.Web.Formatters;
 
@@ -17,16 +16,6 @@ public sealed class FormBodyInputFormatter : InputFormatter
     {
         SupportedMediaTypes.Add("application/x-www-form-urlencoded");
     }
-
-    /// <summary>
-    /// UTF-8 forms only (charset absent or utf-8): any other charset is 415 unsupported_media_type
-    /// rather than a decoder the runtime refuses (utf-7) or guesses at.
-    /// </summary>
-    public override bool CanRead(InputFormatterContext context) =>
-        base.CanRead(context)
-        && (!MediaTypeHeaderValue.TryParse(context.HttpContext.Request.ContentType, out var contentType)
-            || !contentType.Charset.HasValue
-            || string.Equals(contentType.Charset.Value, "utf-8", StringComparison.OrdinalIgnoreCase));
 
     public override async Task<InputFormatterResult> ReadRequestBodyAsync(InputFormatterContext context)
     {
