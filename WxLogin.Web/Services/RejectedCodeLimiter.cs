@@ -12,9 +12,9 @@ namespace WxLogin.Web.Services;
 /// window the address must wait for the window to end. Successful logins are never counted, so 200
 /// users behind one NAT all get in.
 /// A fixed window per address, opened by its first rejection, on <see cref="TimeProvider"/> so tests
-/// can move the clock. Memory is bounded: windows that ended are swept once a minute, and at most
-/// <see cref="MaxTrackedClients"/> addresses are tracked at once (past that, new addresses go uncounted
-/// until the next sweep frees room: WeChat's own per-user limit still applies).
+/// can move the clock. Memory is bounded: windows that ended are swept at most once a minute (by the
+/// next rejection), and at most <see cref="MaxTrackedClients"/> addresses are tracked at once (past that,
+/// new addresses go uncounted until the next sweep frees room: WeChat's own per-user limit still applies).
 /// </summary>
 public sealed class RejectedCodeLimiter(IOptions<AuthOptions> options, TimeProvider time, ILogger<RejectedCodeLimiter> logger)
 {
@@ -25,6 +25,7 @@ public sealed class RejectedCodeLimiter(IOptions<AuthOptions> options, TimeProvi
 
     private readonly ConcurrentDictionary<string, ClientWindow> _clients = new(StringComparer.Ordinal);
     private long _nextSweepTicks;
+    private long _warnedUntilTicks;
 
     /// <summary>How many addresses have an open window (for tests and diagnostics).</summary>
     internal int TrackedClients => _clients.Count;
@@ -52,12 +53,9 @@ public sealed class RejectedCodeLimiter(IOptions<AuthOptions> options, TimeProvi
         {
             if (_clients.Count >= MaxTrackedClients)
             {
-                Sweep(now);
-                if (_clients.Count >= MaxTrackedClients)
-                {
-                    logger.LogWarning("Rejected-code limiter is tracking {Count} addresses; {Client} goes uncounted until windows end", _clients.Count, client);
-                    return;
-                }
+                // Full until the next sweep (at most a minute away): new addresses go uncounted meanwhile.
+                WarnFull(now);
+                return;
             }
             window = _clients.GetOrAdd(client, _ => new ClientWindow());
         }
@@ -102,6 +100,15 @@ public sealed class RejectedCodeLimiter(IOptions<AuthOptions> options, TimeProvi
         if (now.UtcTicks >= due && Interlocked.CompareExchange(ref _nextSweepTicks, (now + Window).UtcTicks, due) == due)
         {
             Sweep(now);
+        }
+    }
+
+    private void WarnFull(DateTimeOffset now)
+    {
+        var until = Interlocked.Read(ref _warnedUntilTicks);
+        if (now.UtcTicks >= until && Interlocked.CompareExchange(ref _warnedUntilTicks, (now + Window).UtcTicks, until) == until)
+        {
+            logger.LogWarning("The rejected-code limit tracks {Count} addresses, its maximum: new addresses go uncounted until their windows end", MaxTrackedClients);
         }
     }
 
