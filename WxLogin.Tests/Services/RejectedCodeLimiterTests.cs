@@ -30,6 +30,29 @@ public sealed class RejectedCodeLimiterTests
     }
 
     [Test]
+    public void Limiter_TracksAtMostItsMaximum_AndMakesRoomWhenWindowsEnd()
+    {
+        var limiter = Limiter(perMinute: 1);
+        for (var i = 0; i < RejectedCodeLimiter.MaxTrackedClients + 10; i++)
+        {
+            limiter.Record($"client-{i}");
+        }
+        var whenFull = limiter.TrackedClients;
+        var overflow = limiter.RetryAfter($"client-{RejectedCodeLimiter.MaxTrackedClients + 5}");
+
+        _clock.Advance(RejectedCodeLimiter.Window);
+        limiter.Record("after-the-sweep");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(whenFull, Is.EqualTo(RejectedCodeLimiter.MaxTrackedClients));
+            Assert.That(overflow, Is.Null, "past the maximum a new address goes uncounted");
+            Assert.That(limiter.TrackedClients, Is.EqualTo(1));
+            Assert.That(limiter.RetryAfter("after-the-sweep"), Is.EqualTo(RejectedCodeLimiter.Window));
+        });
+    }
+
+    [Test]
     public void Limiter_StopsAnAddress_OnlyPastItsLimit_UntilItsWindowEnds()
     {
         var limiter = Limiter(perMinute: 2);
