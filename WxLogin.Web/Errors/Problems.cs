@@ -10,6 +10,18 @@ namespace WxLogin.Web.Errors;
 /// </summary>
 public static class Problems
 {
+    // The statuses we answer that MVC's ClientErrorMapping leaves without a type.
+    private static readonly Dictionary<int, string> TypeLinks = new()
+    {
+        [StatusCodes.Status408RequestTimeout] = "https://tools.ietf.org/html/rfc9110#section-15.5.9",
+        [StatusCodes.Status413PayloadTooLarge] = "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        [StatusCodes.Status415UnsupportedMediaType] = "https://tools.ietf.org/html/rfc9110#section-15.5.16",
+        [StatusCodes.Status429TooManyRequests] = "https://tools.ietf.org/html/rfc6585#section-4",
+        [StatusCodes.Status500InternalServerError] = "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+        [StatusCodes.Status502BadGateway] = "https://tools.ietf.org/html/rfc9110#section-15.6.3",
+        [StatusCodes.Status503ServiceUnavailable] = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+    };
+
     public static ProblemDetails Create(HttpContext http, ApiException error)
     {
         var factory = http.RequestServices.GetRequiredService<ProblemDetailsFactory>();
@@ -57,16 +69,4 @@ public static class Problems
             _ => ErrorCodes.InternalError,
         });
     }
-
-    // The statuses we answer that MVC's ClientErrorMapping leaves without a type.
-    private static readonly Dictionary<int, string> TypeLinks = new()
-    {
-        [StatusCodes.Status408RequestTimeout] = "https://tools.ietf.org/html/rfc9110#section-15.5.9",
-        [StatusCodes.Status413PayloadTooLarge] = "https://tools.ietf.org/html/rfc9110#section-15.5.14",
-        [StatusCodes.Status415UnsupportedMediaType] = "https://tools.ietf.org/html/rfc9110#section-15.5.16",
-        [StatusCodes.Status429TooManyRequests] = "https://tools.ietf.org/html/rfc6585#section-4",
-        [StatusCodes.Status500InternalServerError] = "https://tools.ietf.org/html/rfc9110#section-15.6.1",
-        [StatusCodes.Status502BadGateway] = "https://tools.ietf.org/html/rfc9110#section-15.6.3",
-        [StatusCodes.Status503ServiceUnavailable] = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
-    };
 }
