@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using WxLogin.Tests.Infrastructure;
+using WxLogin.Web.Emulator;
 
 namespace WxLogin.Tests.Controllers;
 
@@ -106,6 +108,21 @@ public sealed class RejectedCodeLimitTests
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_request");
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("A-Z, a-z, 0-9"));
         Assert.That(wechat.Requests, Is.Empty);
+    }
+
+    [Test]
+    public async Task Phone_RefusesAMalformedCode_WithoutCallingWeChat()
+    {
+        using var factory = new WxLoginFactory();
+        var client = factory.CreateClient();
+        var login = await factory.LoginAsync("phone-shape.1", client);
+        var emulator = factory.Services.GetRequiredService<WeChatEmulator>();
+        var calls = emulator.PhoneNumberCalls;
+
+        var response = await client.SendJsonAsync(HttpMethod.Post, "/api/user/phone", login.Token, new { code = "' OR 1=1;--" });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_request");
+        Assert.That(emulator.PhoneNumberCalls, Is.EqualTo(calls));
     }
 
     [Test]
