@@ -8,13 +8,18 @@ builder.AddWeChat();
 builder.AddWxLoginForwardedHeaders();
 builder.AddWxLoginServices();
 builder.AddWxLoginApi();
+builder.AddWxLoginAbuseLimits();
 
 var app = builder.Build();
 
+if (!await app.CheckSettingsAsync())
+{
+    return 1;
+}
 await app.MigrateDatabaseAsync();
 app.UseWxLoginPipeline();
 
-app.RunOrExplainAddressInUse();
+return app.RunOrExplainAddressInUse();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -24,6 +24,16 @@ internal sealed class SchemaShape
         }
     }
 
+    /// <summary>Forgets a column defined earlier and returns its line, so ALTER COLUMN can state it anew.</summary>
+    public string RemoveColumn(string table, string column)
+    {
+        var prefix = $"column {table}.{column} ";
+        var line = _lines.SingleOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"ALTER COLUMN of a column not defined before: {table}.{column}");
+        _lines.Remove(line);
+        return line;
+    }
+
     public static string Table(string? schema, string table) => schema is null ? table : $"{schema}.{table}";
 
     public static string Column(string table, string column, string storeType, bool nullable, bool identity = false) =>

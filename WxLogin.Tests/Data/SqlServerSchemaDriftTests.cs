@@ -122,8 +122,8 @@ public sealed class SqlServerSchemaDriftTests
         }));
     }
 
-    [TestCase("ALTER TABLE dbo.Users ALTER COLUMN Nickname nvarchar(128) NULL")]
     [TestCase("ALTER TABLE dbo.Users DROP COLUMN Nickname")]
+    [TestCase("ALTER TABLE dbo.Users ALTER COLUMN Nickname ADD ROWGUIDCOL")]
     [TestCase("DROP INDEX IX_Users_UnionId ON dbo.Users")]
     [TestCase("DROP TABLE dbo.Users")]
     [TestCase("EXEC sp_rename N'dbo.Users.Nickname', N'NickName', N'COLUMN'")]
@@ -164,5 +164,23 @@ public sealed class SqlServerSchemaDriftTests
             count++;
         }
         return count;
+    }
+
+    [Test]
+    public void Reader_TakesAlterColumn_AsTheColumnsNewDefinition()
+    {
+        var shape = SqlServerScriptShape.Read([
+            "CREATE TABLE dbo.T (Id int NOT NULL, Name nvarchar(64) NULL, Code int NULL)",
+            "IF COL_LENGTH(N'dbo.T', N'Name') < 512 ALTER TABLE dbo.T ALTER COLUMN Name nvarchar(256) NULL",
+            "ALTER TABLE dbo.T ALTER COLUMN Code bigint NOT NULL",
+        ]);
+
+        Assert.That(shape.Lines, Is.EquivalentTo(new[]
+        {
+            "table dbo.T",
+            "column dbo.T.Id int NOT NULL",
+            "column dbo.T.Name nvarchar(256) NULL",
+            "column dbo.T.Code bigint NOT NULL",
+        }));
     }
 }

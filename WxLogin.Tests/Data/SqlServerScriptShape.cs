@@ -4,10 +4,10 @@ namespace WxLogin.Tests.Data;
 
 /// <summary>
 /// The schema that SQL Server scripts declare, read with Microsoft's T-SQL parser (ScriptDom), no server:
-/// CREATE TABLE, ALTER TABLE … ADD and CREATE INDEX, also under IF guards, in BEGIN … END and inside
+/// CREATE TABLE, ALTER TABLE … ADD, ALTER TABLE … ALTER COLUMN (a new type and nullability) and CREATE INDEX, also under IF guards, in BEGIN … END and inside
 /// EXEC(N'…') / sp_executesql strings; GO batches are the parser's. A script the parser rejects throws
 /// with its messages. A statement that could change the schema in a way this walker does not follow
-/// (ALTER COLUMN, DROP, sp_rename, foreign keys, …) throws NotSupportedException, so the drift test fails
+/// (DROP, sp_rename, foreign keys, ALTER COLUMN other than a new type and nullability, …) throws NotSupportedException, so the drift test fails
 /// loudly instead of passing blind: extend the walker then. DEFAULT, CHECK, COLLATE and INCLUDE are
 /// skipped: the EF model does not rely on them.
 /// </summary>
@@ -72,6 +72,9 @@ internal sealed class SqlServerScriptShape
                 break;
             case AlterTableAddTableElementStatement alter:
                 TableElements(script, TableName(alter.SchemaObjectName), alter.Definition);
+                break;
+            case AlterTableAlterColumnStatement alter when alter.DataType is not null:
+                AlterColumn(script, alter);
                 break;
             case CreateIndexStatement index:
                 _shape.Add(SchemaShape.Index(TableName(index.OnName), index.Name.Value, index.Unique,
@@ -163,6 +166,24 @@ internal sealed class SqlServerScriptShape
         }
         // Without NULL or NOT NULL SQL Server makes a column nullable, except identity and key columns.
         _shape.Add(SchemaShape.Column(table, name, TypeName(column.DataType), nullable ?? !identity, identity));
+    }
+
+    /// <summary>
+    /// ALTER COLUMN c type [NULL | NOT NULL] restates the column: without NULL or NOT NULL it becomes
+    /// nullable (SQL Server's default under ANSI_NULL_DFLT_ON); identity cannot change this way and is kept.
+    /// </summary>
+    private void AlterColumn(string script, AlterTableAlterColumnStatement alter)
+    {
+        bool nullable = alter.AlterTableAlterColumnOption switch
+        {
+            AlterTableAlterColumnOption.NoOptionDefined or AlterTableAlterColumnOption.Null => true,
+            AlterTableAlterColumnOption.NotNull => false,
+            _ => throw Unsupported(script, alter),
+        };
+        var table = TableName(alter.SchemaObjectName);
+        var name = alter.ColumnIdentifier.Value;
+        var identity = _shape.RemoveColumn(table, name).EndsWith(" IDENTITY", StringComparison.Ordinal);
+        _shape.Add(SchemaShape.Column(table, name, TypeName(alter.DataType), nullable, identity));
     }
 
     private void Key(string table, UniqueConstraintDefinition key, IEnumerable<string> columns)

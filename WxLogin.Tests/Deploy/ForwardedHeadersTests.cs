@@ -6,7 +6,7 @@ using WxLogin.Tests.Infrastructure;
 
 namespace WxLogin.Tests.Deploy;
 
-/// <summary>Behind IIS or nginx the login rate limit must count the client, not the proxy.</summary>
+/// <summary>Behind IIS or nginx the rejected-code limit must count the client, not the proxy.</summary>
 public sealed class ForwardedHeadersTests
 {
     private static readonly IPAddress ConfiguredProxy = IPAddress.Parse("192.0.2.10");
@@ -18,7 +18,7 @@ public sealed class ForwardedHeadersTests
     [OneTimeSetUp]
     public void StartApp() => _factory = new WxLoginFactory(new Dictionary<string, string?>
     {
-        ["Auth:LoginPermitsPerMinute"] = "2",
+        ["Auth:RejectedCodesPerMinute"] = "2",
         ["ForwardedHeaders:KnownProxies"] = ConfiguredProxy.ToString(),
     });
 
@@ -28,15 +28,15 @@ public sealed class ForwardedHeadersTests
     [Test]
     public async Task Login_IsRateLimitedPerForwardedClient_BehindALoopbackProxy()
     {
-        var first = await LoginAsync(IPAddress.Loopback, forwardedFor: "203.0.113.1");
-        var second = await LoginAsync(IPAddress.Loopback, forwardedFor: "203.0.113.1");
+        var first = await LoginAsync(IPAddress.Loopback, forwardedFor: "203.0.113.1", JunkCode);
+        var second = await LoginAsync(IPAddress.Loopback, forwardedFor: "203.0.113.1", JunkCode);
         var third = await LoginAsync(IPAddress.Loopback, forwardedFor: "203.0.113.1");
         var otherClient = await LoginAsync(IPAddress.Loopback, forwardedFor: "203.0.113.2");
 
         Assert.Multiple(() =>
         {
-            Assert.That(first.Status, Is.EqualTo(200), first.Body);
-            Assert.That(second.Status, Is.EqualTo(200), second.Body);
+            Assert.That(first.Status, Is.EqualTo(400), first.Body);
+            Assert.That(second.Status, Is.EqualTo(400), second.Body);
             Assert.That(third.Status, Is.EqualTo(429), third.Body);
             Assert.That(Code(third.Body), Is.EqualTo("rate_limited"));
             Assert.That(otherClient.Status, Is.EqualTo(200), "another client behind the same proxy has its own limit: " + otherClient.Body);
@@ -46,14 +46,14 @@ public sealed class ForwardedHeadersTests
     [Test]
     public async Task Login_IsRateLimitedPerForwardedClient_BehindAConfiguredProxy()
     {
-        var first = await LoginAsync(ConfiguredProxy, forwardedFor: "203.0.113.11");
-        var second = await LoginAsync(ConfiguredProxy, forwardedFor: "203.0.113.11");
+        var first = await LoginAsync(ConfiguredProxy, forwardedFor: "203.0.113.11", JunkCode);
+        var second = await LoginAsync(ConfiguredProxy, forwardedFor: "203.0.113.11", JunkCode);
         var third = await LoginAsync(ConfiguredProxy, forwardedFor: "203.0.113.11");
         var otherClient = await LoginAsync(ConfiguredProxy, forwardedFor: "203.0.113.12");
 
         Assert.Multiple(() =>
         {
-            Assert.That(new[] { first.Status, second.Status }, Is.All.EqualTo(200), first.Body + second.Body);
+            Assert.That(new[] { first.Status, second.Status }, Is.All.EqualTo(400), first.Body + second.Body);
             Assert.That(third.Status, Is.EqualTo(429), third.Body);
             Assert.That(Code(third.Body), Is.EqualTo("rate_limited"));
             Assert.That(otherClient.Status, Is.EqualTo(200), otherClient.Body);
@@ -64,13 +64,13 @@ public sealed class ForwardedHeadersTests
     public async Task Login_IgnoresForwardedFor_FromAnUnknownAddress()
     {
         // A client that invents a new X-Forwarded-For for every attempt still has one limit.
-        var first = await LoginAsync(Stranger, forwardedFor: "203.0.113.21");
-        var second = await LoginAsync(Stranger, forwardedFor: "203.0.113.22");
+        var first = await LoginAsync(Stranger, forwardedFor: "203.0.113.21", JunkCode);
+        var second = await LoginAsync(Stranger, forwardedFor: "203.0.113.22", JunkCode);
         var third = await LoginAsync(Stranger, forwardedFor: "203.0.113.23");
 
         Assert.Multiple(() =>
         {
-            Assert.That(new[] { first.Status, second.Status }, Is.All.EqualTo(200), first.Body + second.Body);
+            Assert.That(new[] { first.Status, second.Status }, Is.All.EqualTo(400), first.Body + second.Body);
             Assert.That(third.Status, Is.EqualTo(429), third.Body);
             Assert.That(Code(third.Body), Is.EqualTo("rate_limited"));
         });
@@ -101,14 +101,18 @@ public sealed class ForwardedHeadersTests
     {
         using var factory = new WxLoginFactory(new Dictionary<string, string?> { ["ForwardedHeaders:KnownProxies"] = "10.0.0.5, proxy.local" });
 
-        var thrown = Assert.Catch(() => factory.CreateClient());
+        Assert.Catch(() => factory.CreateClient());
 
-        Assert.That(thrown!.ToString(), Does.Contain("ForwardedHeaders:KnownProxies"));
+        // The start-up check says it in one critical log line (Extensions/StartupSettings).
+        Assert.That(factory.Logs, Has.Some.StartsWith("Critical WxLogin.Startup").And.Contains("ForwardedHeaders:KnownProxies"));
     }
 
-    private async Task<(int Status, string Body)> LoginAsync(IPAddress remote, string forwardedFor)
+    /// <summary>A code WeChat (the emulator) rejects with 40029: it counts against the client.</summary>
+    private const string JunkCode = "wx-40029";
+
+    private async Task<(int Status, string Body)> LoginAsync(IPAddress remote, string forwardedFor, string? code = null)
     {
-        var code = $"fwd{Interlocked.Increment(ref _codes)}.1";
+        code ??= $"fwd{Interlocked.Increment(ref _codes)}.1";
         var context = await _factory.Server.SendAsync(http =>
         {
             http.Request.Method = "POST";

@@ -17,8 +17,9 @@ namespace WxLogin.Tests.Infrastructure;
 /// </summary>
 public sealed class WxLoginFactory : WebApplicationFactory<Program>
 {
-    public const string AppId = "wx-test-app";
-    public const string AppSecret = "test-secret-0123456789";
+    // Shaped like real ones ("wx" + 16 hex, 32 hex), as Live mode requires.
+    public const string AppId = "wx0a1b2c3d4e5f6789";
+    public const string AppSecret = "5ec7e75ec7e75ec7e75ec7e75ec7e700";
 
     private readonly Dictionary<string, string?> _settings;
 
@@ -33,7 +34,8 @@ public sealed class WxLoginFactory : WebApplicationFactory<Program>
             ["WeChat:AppSecret"] = AppSecret,
             ["WeChat:Timeout"] = "00:00:01",
             ["ConnectionStrings:Default"] = $"Data Source={DatabasePath}",
-            ["Auth:LoginPermitsPerMinute"] = "100000",
+            // Fixtures share one "unknown" client address; the abuse-limit tests set their own limit.
+            ["Auth:RejectedCodesPerMinute"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -85,6 +87,18 @@ public sealed class WxLoginFactory : WebApplicationFactory<Program>
         var response = await client.PostAsJsonAsync("/api/user/login", new { code });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<LoginResponse>())!;
+    }
+
+    /// <summary>
+    /// Starts the app expecting it to refuse (invalid settings) and returns what it said about why:
+    /// its critical start-up lines, one per problem.
+    /// </summary>
+    public string StartFailure()
+    {
+        Assert.Catch(() => CreateClient());
+        var said = Logs.Where(line => line.StartsWith("Critical WxLogin.Startup", StringComparison.Ordinal)).ToList();
+        Assert.That(said, Is.Not.Empty, string.Join("\n", Logs));
+        return string.Join("\n", said);
     }
 
     protected override void Dispose(bool disposing)

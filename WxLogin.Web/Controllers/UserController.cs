@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
-using Microsoft.AspNetCore.RateLimiting;
 using WxLogin.Web.Errors;
 using WxLogin.Web.Extensions;
 using WxLogin.Web.Filters;
@@ -16,7 +15,8 @@ public sealed class UserController(LoginService login, UserService users) : Cont
 {
     /// <summary>Exchanges a wx.login code for our token. JSON or form body with a "code" field.</summary>
     [HttpPost("login")]
-    [EnableRateLimiting(RateLimits.Login)]
+    [LimitRejectedCodes]
+    [RequestSizeLimit(BodyLimits.Small)]
     [ProducesResponseType<LoginResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesProblem(StatusCodes.Status400BadRequest, ErrorCodes.CodeMissing, ErrorCodes.InvalidRequest, ErrorCodes.CodeInvalid, ErrorCodes.CodeUsed)]
     [ProducesProblem(StatusCodes.Status403Forbidden, ErrorCodes.WxUserBlocked)]
@@ -47,6 +47,7 @@ public sealed class UserController(LoginService login, UserService users) : Cont
     /// </summary>
     [CheckToken]
     [HttpPost("phone")]
+    [RequestSizeLimit(BodyLimits.EncryptedData)]
     [ProducesResponseType<PhoneResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesProblem(StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, ErrorCodes.CodeInvalid, ErrorCodes.CodeUsed,
         ErrorCodes.SessionKeyStale, ErrorCodes.WatermarkMismatch)]
@@ -62,8 +63,10 @@ public sealed class UserController(LoginService login, UserService users) : Cont
     /// <summary>Decrypts the user-info encryptedData and binds unionId (and nickname and avatar when present).</summary>
     [CheckToken]
     [HttpPost("userinfo")]
+    [RequestSizeLimit(BodyLimits.EncryptedData)]
     [ProducesResponseType<UserResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesProblem(StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, ErrorCodes.SessionKeyStale, ErrorCodes.WatermarkMismatch)]
+    [ProducesProblem(StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, ErrorCodes.SessionKeyStale, ErrorCodes.WatermarkMismatch,
+        ErrorCodes.OpenIdMismatch)]
     public async Task<UserResponse> UserInfo(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] UserInfoRequest? request,
         CancellationToken cancellationToken) =>
@@ -72,6 +75,7 @@ public sealed class UserController(LoginService login, UserService users) : Cont
     /// <summary>Saves the nickname (from input type="nickname") and the avatar URL (the uploaded chooseAvatar file).</summary>
     [CheckToken]
     [HttpPut("profile")]
+    [RequestSizeLimit(BodyLimits.Small)]
     [ProducesResponseType<UserResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesProblem(StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest)]
     public async Task<UserResponse> Profile(

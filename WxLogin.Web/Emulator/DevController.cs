@@ -77,6 +77,8 @@ public sealed class DevController(UserService users, IOptions<WeChatOptions> opt
         var payload = request is null
             ? EmulatedPhone(WeChatEmulator.EmulatedPhoneNumber(user.OpenId))
             : JsonSerializer.SerializeToNode(request, PayloadJson)!.AsObject();
+        // As WeChat's user info carries it; /api/user/userinfo checks it is the caller's.
+        payload["openId"] ??= user.OpenId;
         payload["watermark"] ??= new JsonObject
         {
             ["timestamp"] = time.GetUtcNow().ToUnixTimeSeconds(),

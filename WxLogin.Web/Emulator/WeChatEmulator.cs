@@ -28,8 +28,13 @@ public sealed class WeChatEmulator(IOptions<WeChatOptions> options, TimeProvider
     /// <summary>How long an emulated access_token lives, as WeChat's: two hours.</summary>
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(2);
 
-    private readonly ConcurrentDictionary<string, byte> _usedCodes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _usedPhoneCodes = new(StringComparer.Ordinal);
+    /// <summary>How long WeChat's codes live; a used code is remembered (and refused) this long, then forgotten.</summary>
+    public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(5);
+
+    // Code → when it was used. Swept once a minute, so memory holds about five minutes of codes.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _usedCodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _usedPhoneCodes = new(StringComparer.Ordinal);
+    private long _nextSweepTicks;
     private readonly ConcurrentDictionary<string, byte> _issuedAccessTokens = new(StringComparer.Ordinal);
     private readonly Lock _accessTokenGate = new();
     private string? _accessToken;
@@ -42,6 +47,9 @@ public sealed class WeChatEmulator(IOptions<WeChatOptions> options, TimeProvider
 
     /// <summary>How many times getuserphonenumber was called, so tests can count retries.</summary>
     public int PhoneNumberCalls => Volatile.Read(ref _phoneNumberCalls);
+
+    /// <summary>How many used codes (login and phone) the emulator still remembers.</summary>
+    internal int RememberedCodes => _usedCodes.Count + _usedPhoneCodes.Count;
 
     /// <summary>Ends the current access_token now: calls with it answer 42001, stable_token issues a new one.</summary>
     public void ExpireAccessToken()
@@ -132,7 +140,7 @@ public sealed class WeChatEmulator(IOptions<WeChatOptions> options, TimeProvider
         {
             return await FailAsync(code[FailurePrefix.Length..], cancellationToken);
         }
-        if (!_usedPhoneCodes.TryAdd(code, 0))
+        if (!FirstUse(_usedPhoneCodes, code))
         {
             // Phone codes are single use; WeChat answers a second use like an unknown code.
             return Error(40029, "invalid code");
@@ -205,7 +213,7 @@ public sealed class WeChatEmulator(IOptions<WeChatOptions> options, TimeProvider
         {
             return await FailAsync(code[FailurePrefix.Length..], cancellationToken);
         }
-        if (!_usedCodes.TryAdd(code, 0))
+        if (!FirstUse(_usedCodes, code))
         {
             return Error(40163, "code been used");
         }
@@ -222,6 +230,42 @@ public sealed class WeChatEmulator(IOptions<WeChatOptions> options, TimeProvider
             session["unionid"] = StableId("u", "open-platform", userName);
         }
         return Text(HttpStatusCode.OK, JsonConvert.SerializeObject(session));
+    }
+
+    /// <summary>
+    /// True the first time a code is used within <see cref="CodeLifetime"/>. A code used longer ago is
+    /// forgotten, as WeChat's would have expired; the emulator's codes never expire, so it works again.
+    /// </summary>
+    private bool FirstUse(ConcurrentDictionary<string, DateTimeOffset> used, string code)
+    {
+        var now = time.GetUtcNow();
+        ForgetExpiredCodes(now);
+        var first = true;
+        used.AddOrUpdate(code, now, (_, usedAt) =>
+        {
+            first = now - usedAt >= CodeLifetime;
+            return first ? now : usedAt;
+        });
+        return first;
+    }
+
+    private void ForgetExpiredCodes(DateTimeOffset now)
+    {
+        var due = Interlocked.Read(ref _nextSweepTicks);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextSweepTicks, (now + TimeSpan.FromMinutes(1)).UtcTicks, due) != due)
+        {
+            return;
+        }
+        foreach (var used in new[] { _usedCodes, _usedPhoneCodes })
+        {
+            foreach (var (code, usedAt) in used)
+            {
+                if (now - usedAt >= CodeLifetime)
+                {
+                    used.TryRemove(KeyValuePair.Create(code, usedAt));
+                }
+            }
+        }
     }
 
     /// <summary>The checks WeChat makes of appid and secret, with WeChat's errcodes.</summary>

@@ -20,8 +20,9 @@ public static class ErrorCodes
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string UnsupportedMediaType = "unsupported_media_type";
-    public const string InternalError = "internal_error";
     public const string PayloadTooLarge = "payload_too_large";
     public const string RequestTimeout = "request_timeout";
+    public const string OpenIdMismatch = "openid_mismatch";
+    public const string InternalError = "internal_error";
     public const string StorageUnavailable = "storage_unavailable";
 }

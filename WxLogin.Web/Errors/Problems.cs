@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace WxLogin.Web.Errors;
 
@@ -9,6 +10,18 @@ namespace WxLogin.Web.Errors;
 /// </summary>
 public static class Problems
 {
+    // The statuses we answer that MVC's ClientErrorMapping leaves without a type.
+    private static readonly Dictionary<int, string> TypeLinks = new()
+    {
+        [StatusCodes.Status408RequestTimeout] = "https://tools.ietf.org/html/rfc9110#section-15.5.9",
+        [StatusCodes.Status413PayloadTooLarge] = "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        [StatusCodes.Status415UnsupportedMediaType] = "https://tools.ietf.org/html/rfc9110#section-15.5.16",
+        [StatusCodes.Status429TooManyRequests] = "https://tools.ietf.org/html/rfc6585#section-4",
+        [StatusCodes.Status500InternalServerError] = "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+        [StatusCodes.Status502BadGateway] = "https://tools.ietf.org/html/rfc9110#section-15.6.3",
+        [StatusCodes.Status503ServiceUnavailable] = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+    };
+
     public static ProblemDetails Create(HttpContext http, ApiException error)
     {
         var factory = http.RequestServices.GetRequiredService<ProblemDetailsFactory>();
@@ -33,15 +46,24 @@ public static class Problems
         await writer.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = Create(http, error) });
     }
 
-    /// <summary>Gives framework-made problems (404, 405, 415, ...) a code too, so every error body has one.</summary>
-    public static void AddDefaultCode(ProblemDetailsContext context)
+    /// <summary>
+    /// Runs for every problem, ours and the framework's (404, 405, 415, ...): each gets a code, and a
+    /// type and title where the framework's own table has none (413, 429, 502, 503, ...).
+    /// </summary>
+    public static void AddDefaults(ProblemDetailsContext context)
     {
-        context.ProblemDetails.Extensions.TryAdd("code", context.ProblemDetails.Status switch
+        var problem = context.ProblemDetails;
+        var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+        problem.Title ??= ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
+        problem.Type ??= TypeLinks.GetValueOrDefault(status, "about:blank");
+        problem.Extensions.TryAdd("code", status switch
         {
             StatusCodes.Status400BadRequest => ErrorCodes.InvalidRequest,
             StatusCodes.Status401Unauthorized => ErrorCodes.TokenMissing,
             StatusCodes.Status404NotFound => ErrorCodes.NotFound,
             StatusCodes.Status405MethodNotAllowed => ErrorCodes.MethodNotAllowed,
+            StatusCodes.Status408RequestTimeout => ErrorCodes.RequestTimeout,
+            StatusCodes.Status413PayloadTooLarge => ErrorCodes.PayloadTooLarge,
             StatusCodes.Status415UnsupportedMediaType => ErrorCodes.UnsupportedMediaType,
             StatusCodes.Status429TooManyRequests => ErrorCodes.RateLimited,
             _ => ErrorCodes.InternalError,

@@ -8,16 +8,18 @@ namespace WxLogin.Web.Extensions;
 /// </summary>
 public static class AddressInUse
 {
-    public static void RunOrExplainAddressInUse(this WebApplication app)
+    /// <summary>Runs the app; returns the process exit code (1 when the address is taken).</summary>
+    public static int RunOrExplainAddressInUse(this WebApplication app)
     {
         try
         {
             app.Run();
+            return 0;
         }
         catch (IOException exception) when (exception.InnerException is AddressInUseException)
         {
             Console.Error.WriteLine(Explain(exception));
-            Environment.ExitCode = 1;
+            return 1;
         }
     }
 

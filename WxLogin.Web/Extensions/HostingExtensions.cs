@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
@@ -127,26 +126,9 @@ public static class HostingExtensions
                     StatusCodes.Status400BadRequest,
                     ErrorCodes.InvalidRequest,
                     "The request body is not valid JSON of the expected shape.")));
-        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.AddDefaultCode);
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.AddDefaults);
+        builder.Services.AddExceptionHandler<ClientErrorExceptionHandler>(); // first: client errors are not ours
         builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
-
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            limiter.AddPolicy(RateLimits.Login, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.LoginPermitsPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                }));
-            limiter.OnRejected = (context, _) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
-                return new ValueTask(Problems.WriteAsync(context.HttpContext, new ApiException(
-                    StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
-                    "Too many login attempts from this address. Retry in a minute.")));
-            };
-        });
 
         builder.AddWxLoginSwagger();
     }
@@ -166,7 +148,6 @@ public static class HostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseWxLoginSwagger();
-        app.UseRateLimiter();
         app.MapControllers();
         app.MapHealthChecks("/health");
     }

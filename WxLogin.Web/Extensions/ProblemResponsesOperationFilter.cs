@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
@@ -39,7 +38,7 @@ public sealed class ProblemResponsesOperationFilter(IOptions<ApiBehaviorOptions>
         {
             Add(StatusCodes.Status401Unauthorized, ErrorCodes.TokenMissing, ErrorCodes.TokenInvalid);
         }
-        if (action.EndpointMetadata.OfType<EnableRateLimitingAttribute>().Any())
+        if (action.EndpointMetadata.OfType<LimitRejectedCodesAttribute>().Any())
         {
             Add(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited);
         }

@@ -24,8 +24,8 @@ public static class SwaggerExtensions
 
         1. `POST /api/user/login` → **Try it out** → **Execute** with `{"code": "alice.1"}`. The emulator
            accepts any code; the part before the first `.` names the user, so `alice.1` and `alice.2` are
-           the same user. A code is single use: a second login with it answers `400 code_used` until the
-           server restarts, so change the number for the next login (`alice.2`, …).
+           the same user. A code is single use: a second login with it answers `400 code_used` for
+           5 minutes (as WeChat's codes expire), so change the number for the next login (`alice.2`, …).
            `wx-<errcode>` codes make WeChat fail on purpose: `wx-40029` → `code_invalid`,
            `wx-45011` → `wx_rate_limited`, `wx-40226` → `wx_user_blocked`, `wx-timeout` → `wx_unavailable`.
         2. Copy `token` from the answer, press **Authorize** and paste the raw token: without `Bearer `,

@@ -5,7 +5,8 @@ public sealed class User
 {
     // Column sizes, equal to the nvarchar sizes in database/sqlserver; AppDbContext and validation use them.
     public const int UnionIdMaxLength = 64;
-    public const int NicknameMaxLength = 64;
+    /// <summary>UTF-16 units: room for 64 emoji with modifiers (ProfileRules counts the 64 as text elements).</summary>
+    public const int NicknameMaxLength = 256;
     public const int AvatarUrlMaxLength = 512;
     public const int PhoneNumberMaxLength = 32;
     public const int CountryCodeMaxLength = 8;

@@ -11,7 +11,11 @@ public sealed class AuthOptions
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Login attempts one client IP may make per minute before 429 rate_limited.</summary>
-    [Range(1, 100_000)]
-    public int LoginPermitsPerMinute { get; set; } = 60;
+    /// <summary>
+    /// Rejected codes (refused by shape, or code_invalid / code_used from WeChat) one client address may
+    /// send in a minute; past that its logins answer 429 rate_limited until the minute ends. Successful
+    /// logins are not counted. Replaces the retired LoginPermitsPerMinute.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int RejectedCodesPerMinute { get; set; } = 20;
 }

@@ -62,16 +62,25 @@ public sealed class UserService(
     {
         var user = await LoadAsync(current, cancellationToken);
         var info = Decrypt(user, request?.EncryptedData, request?.Iv);
+        if (!string.Equals(Text(info, "openId"), user.OpenId, StringComparison.Ordinal))
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, ErrorCodes.OpenIdMismatch,
+                "The user info belongs to another WeChat user (its openId is not yours). Send the data of the logged-in user.");
+        }
+        // WeChat's placeholders (since 2022-11: "微信用户" and a grey avatar, flagged is_demote) are not the user's own.
+        var demoted = info["is_demote"] is { Type: JTokenType.Boolean } flag && flag.Value<bool>();
 
         if (Text(info, "unionId") is { Length: <= User.UnionIdMaxLength } unionId && !unionId.Any(char.IsControl))
         {
             user.UnionId = unionId;
         }
-        if (Text(info, "nickName") is { } nickname && IsValidNickname(nickname))
+        if (!demoted && Text(info, "nickName") is { } nickname && ProfileRules.IsValidNickname(nickname)
+            && !ProfileRules.IsPlaceholderNickname(nickname))
         {
             user.Nickname = nickname;
         }
-        if (Text(info, "avatarUrl") is { } avatarUrl && IsValidAvatarUrl(avatarUrl))
+        if (!demoted && Text(info, "avatarUrl") is { } avatarUrl && ProfileRules.IsValidAvatarUrl(avatarUrl)
+            && !ProfileRules.IsPlaceholderAvatar(avatarUrl))
         {
             user.AvatarUrl = avatarUrl;
         }
@@ -86,13 +95,15 @@ public sealed class UserService(
         {
             throw InvalidRequest("Send {\"nickname\": \"...\"}, {\"avatarUrl\": \"https://...\"} or both.");
         }
-        if (request.Nickname is { } nickname && !IsValidNickname(nickname))
+        if (request.Nickname is { } nickname && !ProfileRules.IsValidNickname(nickname))
         {
-            throw InvalidRequest($"nickname must be 1 to {User.NicknameMaxLength} characters, not only spaces, without control characters.");
+            throw InvalidRequest($"nickname must be 1 to {ProfileRules.NicknameMaxTextElements} characters with at least one visible, " +
+                "without control, format (bidi, zero-width) or line-separator characters, spaces other than ' ' and U+3000, or Hangul fillers.");
         }
-        if (request.AvatarUrl is { } avatarUrl && !IsValidAvatarUrl(avatarUrl))
+        if (request.AvatarUrl is { } avatarUrl && !ProfileRules.IsValidAvatarUrl(avatarUrl))
         {
             throw InvalidRequest($"avatarUrl must be an absolute https URL of at most {User.AvatarUrlMaxLength} characters " +
+                "on a DNS host name (no IP address, no user:password@) " +
                 "(upload the chooseAvatar file first; its wxfile:// path is local to the phone).");
         }
 
@@ -141,15 +152,6 @@ public sealed class UserService(
         }
         return crypto.Decrypt(SessionKeyOf(user), encryptedData, iv);
     }
-
-    private static bool IsValidNickname(string nickname) =>
-        nickname.Length <= User.NicknameMaxLength && !string.IsNullOrWhiteSpace(nickname) && !nickname.Any(char.IsControl);
-
-    private static bool IsValidAvatarUrl(string avatarUrl) =>
-        avatarUrl.Length <= User.AvatarUrlMaxLength
-        && !avatarUrl.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))
-        && Uri.TryCreate(avatarUrl, UriKind.Absolute, out var uri)
-        && uri.Scheme == Uri.UriSchemeHttps;
 
     /// <summary>A string field of decrypted data; null when missing, empty or not a string.</summary>
     private static string? Text(JObject data, string name) =>

@@ -64,12 +64,16 @@ public sealed class WeChatDataCrypto(IOptions<WeChatOptions> options)
         return data;
     }
 
-    /// <summary>Base64 (line breaks and other whitespace allowed) → bytes; null when invalid or of the wrong length.</summary>
+    /// <summary>
+    /// Base64 (line breaks allowed) → bytes; null when invalid or of the wrong length. Base64 has no
+    /// spaces: a space is a '+' that a form body (application/x-www-form-urlencoded) turned into one
+    /// because the client did not percent-encode it, so it is read as '+' (the decoder would skip it).
+    /// </summary>
     private static byte[]? DecodeBase64(string value, int? expectedLength)
     {
         try
         {
-            var bytes = Convert.FromBase64String(value);
+            var bytes = Convert.FromBase64String(value.Replace(' ', '+'));
             return expectedLength is null || bytes.Length == expectedLength ? bytes : null;
         }
         catch (FormatException)

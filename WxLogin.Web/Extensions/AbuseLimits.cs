@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using WxLogin.Web.Filters;
+using WxLogin.Web.Formatters;
+using WxLogin.Web.Options;
+using WxLogin.Web.Services;
+
+namespace WxLogin.Web.Extensions;
+
+/// <summary>The largest bodies the actions read ([RequestSizeLimit]); larger ones answer 413 payload_too_large before they are read.</summary>
+public static class BodyLimits
+{
+    /// <summary>Login and profile: a code, a nickname and a URL.</summary>
+    public const int Small = 4 * 1024;
+
+    /// <summary>Phone and userinfo: encryptedData of well under 2 KB, with room for line-wrapped base64.</summary>
+    public const int EncryptedData = 32 * 1024;
+}
+
+/// <summary>What keeps one client from costing us much: the rejected-code limit, body charsets and the request body timeout.</summary>
+public static class AbuseLimits
+{
+    public static void AddWxLoginAbuseLimits(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<RejectedCodeLimiter>();
+        builder.Services.AddSingleton<RejectedCodeLimitFilter>();
+
+        builder.Services.Configure<MvcOptions>(mvc => mvc.Filters.Add(new BodyCharsetFilter()));
+
+        builder.Services.AddOptions<RequestLimitsOptions>().BindConfiguration(RequestLimitsOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        // A body that stalls holds a connection and a request: Kestrel ends it with a 408 (IIS has its own timeouts).
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>>((kestrel, limits) =>
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: limits.Value.RequestBodyTimeout));
+    }
+}
