@@ -21,4 +21,6 @@ public static class ErrorCodes
     public const string MethodNotAllowed = "method_not_allowed";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string InternalError = "internal_error";
+    public const string SignatureInvalid = "signature_invalid";
+    public const string PayloadTooLarge = "payload_too_large";
 }
