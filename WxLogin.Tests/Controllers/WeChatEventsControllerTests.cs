@@ -89,6 +89,17 @@ public sealed class WeChatEventsControllerTests
     }
 
     [Test]
+    public async Task UrlCheck_AnswersSignatureInvalid_ForATimestampMoreThan5MinutesAway()
+    {
+        var timestamp = _safe.Clock.GetUtcNow().AddMinutes(-6).ToUnixTimeSeconds().ToString();
+        var signature = WeChatMessageCrypto.Signature(PushToken, timestamp, "n");
+
+        var response = await _safeClient.GetAsync($"/api/wechat/events?signature={signature}&timestamp={timestamp}&nonce=n&echostr=echo");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "signature_invalid");
+    }
+
+    [Test]
     public async Task Events_AnswerNotFound_WithoutAPushToken()
     {
         using var factory = new WxLoginFactory();
@@ -200,6 +211,17 @@ public sealed class WeChatEventsControllerTests
         await IsSuccessAsync(await PostAsync(_safeClient, push));
 
         Assert.That(await _safe.SnapshotAsync(), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task UserInfoModified_IsLogged()
+    {
+        var openId = (await _plain.LoginAsync("info-modified-log.1", _plainClient)).User.OpenId;
+        var push = WeChatPushBuilder.Build(PlainOptions, _plain.Clock.GetUtcNow(), WeChatPushService.InfoModifiedEvent, openId, null, WeChatPushFormat.Json);
+
+        await IsSuccessAsync(await PostAsync(_plainClient, push));
+
+        Assert.That(_plain.Logs, Has.Some.Contains("Push user_info_modified: a user changed their WeChat info"));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using WxLogin.Web.Errors;
 using WxLogin.Web.Models;
@@ -13,6 +14,9 @@ namespace WxLogin.Web.Controllers;
 [Route("api/wechat/events")]
 public sealed class WeChatEventsController(WeChatPushService push) : ControllerBase
 {
+    // Throws on bytes that are not UTF-8: such a body is refused, not read with replacement characters.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>The console's URL check: answers the echostr as plain text when the signature matches.</summary>
     [HttpGet]
     [Produces("text/plain")]
@@ -53,8 +57,8 @@ public sealed class WeChatEventsController(WeChatPushService push) : ControllerB
     }
 
     /// <summary>
-    /// The body as UTF-8, read up to <see cref="WeChatPushService.MaxBodyBytes"/>. Kestrel enforces
-    /// [RequestSizeLimit] too; hosts without that feature (IIS out of process, the test server) rely on this count.
+    /// The body as UTF-8, read up to <see cref="WeChatPushService.MaxBodyBytes"/>. Kestrel and IIS enforce
+    /// [RequestSizeLimit] too (and throw while reading); a host without that feature (the test server) relies on this count.
     /// </summary>
     private async Task<string> ReadBodyAsync(CancellationToken cancellationToken)
     {
@@ -82,7 +86,7 @@ public sealed class WeChatEventsController(WeChatPushService push) : ControllerB
         }
         try
         {
-            return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            return StrictUtf8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         }
         catch (ArgumentException)
         {

@@ -71,7 +71,7 @@ public sealed class DevController(UserService users, IOptions<WeChatOptions> opt
     [HttpPost("wechat-push")]
     [ProducesResponseType<DevWeChatPushResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<DevWeChatPushResponse> WeChatPush(
+    public async Task<DevWeChatPushResponse> BuildWeChatPush(
         [FromBody] DevWeChatPushRequest request,
         [FromServices] WeChatPushService push,
         CancellationToken cancellationToken)

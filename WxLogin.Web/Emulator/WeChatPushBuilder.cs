@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Http.Extensions;
@@ -19,6 +20,10 @@ public sealed record WeChatPush(WeChatPushQuery Query, string PathAndQuery, stri
 public static class WeChatPushBuilder
 {
     public const string Route = "/api/wechat/events";
+
+    // The body is copied around by hand (Swagger UI, curl): keep "+" and Chinese text as they are, not \u002B.
+    // It never lands in HTML, which is what the default escaping guards against.
+    private static readonly JsonSerializerOptions ReadableJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static WeChatPush Build(WeChatOptions options, DateTimeOffset now, string @event, string openId, string? revokeInfo, WeChatPushFormat format)
     {
@@ -83,7 +88,7 @@ public static class WeChatPushBuilder
     }
 
     private static string Serialize(IEnumerable<(string Name, object Value)> fields, WeChatPushFormat format) => format == WeChatPushFormat.Json
-        ? JsonSerializer.Serialize(fields.ToDictionary(field => field.Name, field => field.Value))
+        ? JsonSerializer.Serialize(fields.ToDictionary(field => field.Name, field => field.Value), ReadableJson)
         : new XElement("xml", fields.Select(field => field.Value is string text
             ? new XElement(field.Name, new XCData(text))
             : new XElement(field.Name, field.Value))).ToString(SaveOptions.DisableFormatting);
