@@ -7,6 +7,7 @@ builder.AddWxLoginDatabase();
 builder.AddWeChat();
 builder.AddWxLoginForwardedHeaders();
 builder.AddWxLoginServices();
+builder.AddWxLoginAccountLifecycle();
 builder.AddWxLoginApi();
 builder.AddWxLoginAbuseLimits();
 

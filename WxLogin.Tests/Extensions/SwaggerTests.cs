@@ -61,6 +61,7 @@ public sealed class SwaggerTests : AppFixture
             {
                 "ApiProblem", "LoginRequest", "LoginResponse", "UserResponse", "PhoneRequest", "PhoneResponse",
                 "UserInfoRequest", "ProfileRequest", "DevEncryptRequest", "DevWatermark", "DevEncryptResponse",
+                "DevWeChatPushRequest", "DevWeChatPushResponse",
             }));
             Assert.That(problem.TryGetProperty("code", out _), Is.True);
             Assert.That(problem.TryGetProperty("traceId", out _), Is.True);
@@ -88,7 +89,7 @@ public sealed class SwaggerTests : AppFixture
     }
 
     [Test]
-    public async Task Page_HasOneTitle_UserBeforeDev_AndSaysAuthorizeWantsTheRawToken()
+    public async Task Page_HasOneTitle_UserAndEventsBeforeDev_AndSaysAuthorizeWantsTheRawToken()
     {
         var document = await DocumentAsync();
         var ui = await Client.GetStringAsync("/swagger/index.html");
@@ -101,7 +102,7 @@ public sealed class SwaggerTests : AppFixture
             Assert.That(document.GetProperty("info").GetProperty("title").GetString(), Is.EqualTo("WxLogin"));
             Assert.That(ui, Does.Contain("<title>WxLogin</title>"));
             Assert.That(uiConfig, Does.Contain("\"name\":\"WxLogin\"").And.Not.Contain("WxLogin.Web v1"));
-            Assert.That(tags, Is.EqualTo(new[] { "User", "Dev" }));
+            Assert.That(tags, Is.EqualTo(new[] { "User", "WeChatEvents", "Dev" }));
             Assert.That(document.GetProperty("info").GetProperty("description").GetString(),
                 Does.Contain("raw token").And.Contain("alice.1").And.Contain("code_used"));
         });

@@ -83,6 +83,16 @@ public sealed class UserController(LoginService login, UserService users) : Cont
         CancellationToken cancellationToken) =>
         UserResponse.From(await users.UpdateProfileAsync(HttpContext.GetCurrentUser(), request, cancellationToken));
 
+    /// <summary>Deletes the account (注销): the user's row and everything on it. The token answers 401 at once.</summary>
+    [CheckToken]
+    [HttpDelete("me")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    public async Task<NoContentResult> Delete([FromServices] AccountService accounts, CancellationToken cancellationToken)
+    {
+        await accounts.DeleteAsync(HttpContext.GetCurrentUser().Id, cancellationToken);
+        return NoContent();
+    }
+
     /// <summary>Revokes the token; it answers 401 afterwards.</summary>
     [CheckToken]
     [HttpPost("logout")]

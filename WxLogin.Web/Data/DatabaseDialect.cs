@@ -73,7 +73,9 @@ public sealed class SqliteDialect(string connectionString) : DatabaseDialect(con
 
     public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
 
-    public override void ConfigureEf(DbContextOptionsBuilder options) => options.UseSqlite(ConnectionString);
+    // secure_delete: nothing of a deleted user stays in the file (see SqliteSecureDelete).
+    public override void ConfigureEf(DbContextOptionsBuilder options) =>
+        options.UseSqlite(ConnectionString).AddInterceptors(SqliteSecureDelete.Instance);
 
     public override bool IsUniqueViolation(Exception exception) =>
         Find<SqliteException>(exception) is { SqliteExtendedErrorCode: UniqueConstraint or PrimaryKeyConstraint };

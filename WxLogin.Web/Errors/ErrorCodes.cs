@@ -25,4 +25,5 @@ public static class ErrorCodes
     public const string OpenIdMismatch = "openid_mismatch";
     public const string InternalError = "internal_error";
     public const string StorageUnavailable = "storage_unavailable";
+    public const string SignatureInvalid = "signature_invalid";
 }

@@ -98,6 +98,7 @@ public sealed class ExamplesSchemaFilter : ISchemaFilter
         [typeof(UserInfoRequest)] = """{"encryptedData": "(the encryptedData from POST /api/dev/encrypt)", "iv": "(its iv)"}""",
         [typeof(ProfileRequest)] = $$"""{"nickname": "Alice", "avatarUrl": "{{Avatar}}"}""",
         [typeof(DevEncryptRequest)] = """{"phoneNumber": "13912345678", "purePhoneNumber": "13912345678", "countryCode": "86"}""",
+        [typeof(DevWeChatPushRequest)] = """{"event": "user_authorization_revoke", "openId": "oAlice", "revokeInfo": "8", "format": "json", "deliver": true}""",
         [typeof(DevEncryptResponse)] = """{"encryptedData": "o7Vn3vC0Y0tFqkXJ3VYd7aZ1tq4Hq9pBvU1nqjvYcT0=", "iv": "r7BXXKkLb8qrSNn05n0qiA=="}""",
         [typeof(ApiProblem)] = """
             {"type": "https://tools.ietf.org/html/rfc9110#section-15.5.1", "title": "Bad Request", "status": 400,

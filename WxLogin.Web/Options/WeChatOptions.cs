@@ -21,6 +21,15 @@ public sealed class WeChatOptions
     /// <summary>How long one call to WeChat may take before the login answers wx_unavailable.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The Token of the admin console's message push (消息推送): 3 to 32 letters or digits. Unset: the
+    /// /api/wechat/events route answers 404. A shared secret: never logged.
+    /// </summary>
+    public string? PushToken { get; set; }
+
+    /// <summary>The console's EncodingAESKey (43 characters). Set: only safe-mode (encrypted) pushes are accepted.</summary>
+    public string? EncodingAESKey { get; set; }
 }
 
 public enum WeChatMode

@@ -162,7 +162,7 @@ test('other errors reach the caller with code and detail, without a new login or
   const wx = useWx();
   await auth.login();
 
-  const error = await auth.request({ url: '/api/user/me', method: 'DELETE' })
+  const error = await auth.request({ url: '/api/user/me', method: 'PATCH' })
     .then(() => assert.fail('request should fail'), (e) => e);
 
   assert.equal(error.code, 'method_not_allowed');

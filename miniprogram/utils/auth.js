@@ -169,6 +169,19 @@ function logout() {
 }
 
 /**
+ * Deletes the account on the server (DELETE /api/user/me: the user's row and everything on it) and
+ * forgets the token here. Like request(), it logs in first when there is no token, and once more when
+ * the stored token is refused: deleting needs to know who. On failure the token is kept, so the user
+ * can retry. Ask the user first (wx.showModal): this cannot be undone; a later login starts a new account.
+ */
+function deleteAccount() {
+  return request({ url: '/api/user/me', method: 'DELETE' })
+    .then(() => {
+      wx.removeStorageSync(TOKEN_KEY);
+    });
+}
+
+/**
  * The handler for <button open-type="getPhoneNumber">: sends the button's `code` to
  * POST /api/user/phone, or `encryptedData` + `iv` on base libraries that give no code.
  * Resolves with {phoneNumber, purePhoneNumber, countryCode}. The encryptedData was sealed with
@@ -198,5 +211,6 @@ module.exports = {
   request: request,
   logout: logout,
   bindPhone: bindPhone,
+  deleteAccount: deleteAccount,
   getToken: getToken
 };

@@ -1,5 +1,15 @@
 const auth = require('../../utils/auth.js');
 
+/** wx.showModal as a promise: true when the user tapped the confirm button. */
+function confirm(options) {
+  return new Promise((resolve) => {
+    wx.showModal(Object.assign({}, options, {
+      success: (res) => resolve(!!res.confirm),
+      fail: () => resolve(false)
+    }));
+  });
+}
+
 Page({
   data: {
     user: null,
@@ -34,6 +44,19 @@ Page({
     return auth.logout()
       .catch((error) => this.showError(error))
       .then(() => this.setData({ user: null, phone: null }));
+  },
+
+  // Behind a confirmation: deletion cannot be undone.
+  onDeleteAccount() {
+    return confirm({
+      title: 'Delete my account?',
+      content: 'Your account and everything stored with it are deleted. This cannot be undone.',
+      confirmText: 'Delete',
+      confirmColor: '#e64340'
+    })
+      .then((confirmed) => confirmed && auth.deleteAccount()
+        .then(() => this.setData({ user: null, phone: null, error: '' })))
+      .catch((error) => this.showError(error));
   },
 
   showError(error) {

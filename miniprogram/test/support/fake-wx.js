@@ -5,6 +5,7 @@
  * @param {object} options
  * @param {string} options.user   emulator user name; wx.login returns `${user}.1`, `${user}.2`, …
  * @param {string[]} [options.codes]  codes wx.login returns first, in order (e.g. 'wx--1')
+ * @param {boolean} [options.confirmModal]  what the user taps in wx.showModal: true confirm, false cancel (default)
  * @param {(request: object, response: object) => Promise<void>} [options.beforeSuccess]
  *   runs after an answer arrived and before wx.request's success callback
  */
@@ -15,6 +16,8 @@ function createFakeWx(options) {
 
   const wx = {
     loginCalls: 0,
+    /** Every wx.showModal as it was called: {title, content, ...}. */
+    modals: [],
     /** Every wx.request as it was sent: {url, method, header, data}. */
     requests: [],
 
@@ -26,6 +29,12 @@ function createFakeWx(options) {
       wx.loginCalls += 1;
       const code = codes.length > 0 ? codes.shift() : `${options.user}.${++codeNumber}`;
       setImmediate(() => callbacks.success({ code, errMsg: 'login:ok' }));
+    },
+
+    showModal(req) {
+      wx.modals.push({ title: req.title, content: req.content, confirmText: req.confirmText });
+      const confirm = !!options.confirmModal;
+      setImmediate(() => req.success && req.success({ confirm, cancel: !confirm, errMsg: 'showModal:ok' }));
     },
 
     request(req) {
