@@ -18,7 +18,7 @@ public sealed class UserTokenQuery(DatabaseDialect dialect)
 
     public async Task<User?> FindByTokenDigestAsync(byte[] digest, CancellationToken cancellationToken)
     {
-        await using var connection = dialect.CreateConnection();
+        await using var connection = dialect.CreateRuntimeConnection();
         var user = await connection.QuerySingleOrDefaultAsync<User>(
             new CommandDefinition(Sql, new { digest }, cancellationToken: cancellationToken));
         if (user is not null)

@@ -20,5 +20,6 @@ public static class ErrorCodes
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string StorageUnavailable = "storage_unavailable";
     public const string InternalError = "internal_error";
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace WxLogin.Web.Options;
 
 /// <summary>Which database. Section "Database" (env: Database__Provider); the connection string is ConnectionStrings__Default.</summary>
@@ -9,6 +11,13 @@ public sealed class DatabaseOptions
 
     /// <summary>Apply pending scripts from database/ at start.</summary>
     public bool AutoMigrate { get; set; } = true;
+
+    /// <summary>
+    /// How long a login or logout may wait for the database's write lock (another process writing, a
+    /// slow disk) before it answers 503 storage_unavailable.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public enum DatabaseProvider
