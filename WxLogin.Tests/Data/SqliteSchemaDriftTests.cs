@@ -89,7 +89,7 @@ public sealed class SqliteSchemaDriftTests
             await db.SaveChangesAsync();
         }
 
-        var found = await new UserTokenQuery(database.Dialect).FindByTokenDigestAsync(digest, CancellationToken.None);
+        var found = await new UserTokenQuery(database.Dialect, new TokenCache(Microsoft.Extensions.Options.Options.Create(new WxLogin.Web.Options.AuthOptions()), TimeProvider.System)).FindByTokenDigestAsync(digest, CancellationToken.None);
 
         Assert.That(found, Is.Not.Null);
         Assert.Multiple(() =>

@@ -145,6 +145,7 @@ public sealed class LoginServiceTests
     private LoginService Service() => new(
         _wechat.Object,
         _store,
+        new TokenCache(Microsoft.Extensions.Options.Options.Create(new AuthOptions()), _clock),
         new TokenService(Microsoft.Extensions.Options.Options.Create(new AuthOptions()), _clock),
         new EphemeralDataProtectionProvider(),
         _clock);

@@ -7,7 +7,7 @@ namespace WxLogin.Web.Data;
 /// The lookup behind every [CheckToken] request: one indexed query (IX_Users_TokenDigest) through
 /// Dapper, no change tracking, no session_key read.
 /// </summary>
-public sealed class UserTokenQuery(DatabaseDialect dialect)
+public sealed class UserTokenQuery(DatabaseDialect dialect, TokenCache cache)
 {
     /// <summary>Plain SQL that both SQLite and SQL Server run as it is.</summary>
     internal const string Sql = """
@@ -17,6 +17,21 @@ public sealed class UserTokenQuery(DatabaseDialect dialect)
         """;
 
     public async Task<User?> FindByTokenDigestAsync(byte[] digest, CancellationToken cancellationToken)
+    {
+        if (cache.Find(digest) is { } cached)
+        {
+            return cached;
+        }
+        var startedAt = cache.Now();
+        var user = await QueryAsync(digest, cancellationToken);
+        if (user is not null)
+        {
+            cache.Remember(digest, user, startedAt);
+        }
+        return user;
+    }
+
+    private async Task<User?> QueryAsync(byte[] digest, CancellationToken cancellationToken)
     {
         await using var connection = dialect.CreateRuntimeConnection();
         var user = await connection.QuerySingleOrDefaultAsync<User>(

@@ -23,6 +23,7 @@ public static class LoginStoreExtensions
                 var other => throw new InvalidOperationException($"No login store for {other.GetType().Name}."),
             };
         });
+        builder.Services.AddSingleton<TokenCache>();
         builder.Services.AddExceptionHandler<StorageFaultHandler>();
     }
 }

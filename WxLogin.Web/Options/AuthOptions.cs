@@ -14,4 +14,11 @@ public sealed class AuthOptions
     /// <summary>Login attempts one client IP may make per minute before 429 rate_limited.</summary>
     [Range(1, 100_000)]
     public int LoginPermitsPerMinute { get; set; } = 60;
+
+    /// <summary>
+    /// Opt-in: how long [CheckToken] may answer from memory for a token it looked up (0 = off, the
+    /// default). Exact within one instance; other instances may accept a revoked token this long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan TokenCacheLifetime { get; set; } = TimeSpan.Zero;
 }

@@ -17,6 +17,7 @@ public sealed record LoginResult(string Token, DateTime ExpiresAt, User User);
 public sealed class LoginService(
     IWeChatClient wechat,
     LoginStore store,
+    TokenCache cache,
     TokenService tokens,
     IDataProtectionProvider dataProtection,
     TimeProvider time)
@@ -38,6 +39,7 @@ public sealed class LoginService(
             token.Digest,
             token.ExpiresAt,
             time.GetUtcNow().UtcDateTime), cancellationToken);
+        cache.Forget(user.Id); // the previous token is replaced: no instance-local memory of it may outlive this answer
         return new LoginResult(token.Token, token.ExpiresAt, user);
     }
 
@@ -52,6 +54,7 @@ public sealed class LoginService(
             throw new InvalidOperationException("The current user carries no token digest: is the action marked [CheckToken]?");
         }
         await store.RevokeTokenAsync(current.Id, current.TokenDigest, time.GetUtcNow().UtcDateTime, cancellationToken);
+        cache.Forget(current.Id);
     }
 
     private static string ValidateCode(string? code) =>
