@@ -135,15 +135,25 @@ public sealed class SqliteDialect(string connectionString) : DatabaseDialect(con
             Corrupt or NotADatabase => "the database file is damaged or not a database (SQLITE_CORRUPT)",
             Full => "the disk is full (SQLITE_FULL)",
             CantOpen => "the database file cannot be opened: it is missing or its folder is not accessible (SQLITE_CANTOPEN)",
-            _ when sqlite.Message.Contains("no such table", StringComparison.OrdinalIgnoreCase) =>
-                "the schema is missing (no such table): was the database file replaced?",
             _ => null,
         };
 
     public override bool IsLockTimeout(Exception exception) =>
         Find<SqliteException>(exception) is { SqliteErrorCode: Busy or Locked };
 
-    public override void ResetConnections() => SqliteConnection.ClearAllPools();
+    /// <summary>Read connections for [CheckToken], pooled by UserTokenQuery itself (statement kept prepared).</summary>
+    public string ReaderConnectionString { get; } = WithMode(connectionString, SqliteOpenMode.ReadWrite, pooling: false);
+
+    private int _connectionGeneration;
+
+    /// <summary>Changes at every <see cref="ResetConnections"/>: a kept connection of an older generation is closed.</summary>
+    public int ConnectionGeneration => Volatile.Read(ref _connectionGeneration);
+
+    public override void ResetConnections()
+    {
+        Interlocked.Increment(ref _connectionGeneration);
+        SqliteConnection.ClearAllPools();
+    }
 
     // BEGIN IMMEDIATE takes the write lock without writing; a read-only file refuses it. Busy means
     // another connection is writing right now, so the file is writable.
