@@ -4,6 +4,7 @@
 #
 #   bench/run.sh                 # ceiling, me, login: one line each, then the me/ceiling ratio
 #   bench/run.sh soak [SECONDS]  # mixed 80% me / 15% login / 5% logout; RSS and threads every 10 s
+#   bench/run.sh lock            # another process holds the SQLite write lock for 10 s: me and login meanwhile
 #
 # Environment: WXLOGIN_SOURCE (checkout to publish; default: this repository), DURATION (10),
 # WARMUP (5), CONNECTIONS (32), THREADS (2), WXLOGIN_ENV (extra NAME=value settings for WxLogin,
@@ -129,6 +130,31 @@ if [ "$MODE" = soak ]; then
   if [ -n "$rss_minute" ]; then
     awk -v a="$rss_minute" -v b="$last_rss" 'BEGIN { printf "soak rss_after_1min_kb=%d rss_end_kb=%d change=%+.1f%%\n", a, b, (b - a) * 100 / a }'
   fi
+  exit 0
+fi
+
+if [ "$MODE" = lock ]; then
+  threads() { awk '/^Threads/ {print $2}' "/proc/$WEB_PID/status"; }
+  echo "lock: another process holds BEGIN EXCLUSIVE on the database for 10 s" >&2
+  wrk_run "$WARMUP" me.lua "http://127.0.0.1:$WEB_PORT" "$WORK/tokens" >/dev/null
+  printf 'me-no-lock     %s\n' "$(wrk_run 9 me.lua "http://127.0.0.1:$WEB_PORT" "$WORK/tokens")"
+  before=$(threads)
+  timeout 30 python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("BEGIN EXCLUSIVE"); open(sys.argv[2], "w").close()
+time.sleep(10); c.execute("ROLLBACK")' "$WORK/wxlogin.db" "$WORK/locked" &
+  LOCK_PID=$!
+  PIDS+=($LOCK_PID)
+  for _ in $(seq 1 100); do [ -e "$WORK/locked" ] && break; sleep 0.1; done
+  timeout 40 wrk -t1 -c4 -d9s --timeout 8s -s "$HERE/lua/login.lua" "http://127.0.0.1:$WEB_PORT" -- "$RUN-lock" \
+    | sed -n 's/^RESULT /login-during-lock /p' >"$WORK/lock-login" &
+  LOGIN_PID=$!
+  PIDS+=($LOGIN_PID)
+  (sleep 5; threads >"$WORK/threads-during") &
+  printf 'me-during-lock %s\n' "$(wrk_run 9 me.lua "http://127.0.0.1:$WEB_PORT" "$WORK/tokens")"
+  wait "$LOGIN_PID" "$LOCK_PID" || true
+  cat "$WORK/lock-login"
+  printf 'threads before=%s during=%s after=%s\n' "$before" "$(cat "$WORK/threads-during")" "$(threads)"
+  grep -c 'storage_unavailable\|write lock' "$WORK/web.log" | sed 's/^/log lines about the lock: /'
   exit 0
 fi
 
