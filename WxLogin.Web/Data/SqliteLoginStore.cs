@@ -124,6 +124,10 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
                 live.Add(write);
             }
         }
+        if (live.Count == 0)
+        {
+            return;
+        }
 
         try
         {
@@ -151,7 +155,7 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
         {
             _logger.LogWarning("{Count} logins/logouts waited {Timeout} for the database's write lock and were refused: {Cause}",
                 live.Count, _writeTimeout, _dialect.DescribeStorageFault(ex));
-            FailAll(live, LockTimeout());
+            FailAll(live, LockTimeout);
         }
         catch (Exception ex)
         {
@@ -168,7 +172,7 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
             // Start afresh: no connection opened in the bad state (read-only, deleted file) is reused.
             CloseConnection();
             _dialect.ResetConnections();
-            FailAll(live, cause is null ? ex : Unavailable());
+            FailAll(live, cause is null ? () => new InvalidOperationException("Writing the login or logout failed.", ex) : () => Unavailable());
         }
     }
 
@@ -280,11 +284,12 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static void FailAll(List<PendingWrite> writes, Exception error)
+    /// <summary>Each request gets an exception of its own: one instance rethrown on many threads would mix their stack traces.</summary>
+    private static void FailAll(List<PendingWrite> writes, Func<Exception> error)
     {
         foreach (var write in writes)
         {
-            write.Fail(error);
+            write.Fail(error());
         }
     }
 
