@@ -4,6 +4,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddWxLoginOptions();
 builder.AddWxLoginDatabase();
+builder.AddWxLoginStore();
 builder.AddWeChat();
 builder.AddWxLoginForwardedHeaders();
 builder.AddWxLoginServices();

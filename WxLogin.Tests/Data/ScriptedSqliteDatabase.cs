@@ -32,6 +32,10 @@ internal sealed class ScriptedSqliteDatabase : IAsyncDisposable
 
     public SchemaMigrator Migrator() => new(Dialect, NullLogger<SchemaMigrator>.Instance);
 
+    /// <summary>The production [CheckToken] query on this file, with the token cache off (the default).</summary>
+    public UserTokenQuery TokenQuery() =>
+        new(Dialect, new TokenCache(Microsoft.Extensions.Options.Options.Create(new WxLogin.Web.Options.AuthOptions()), TimeProvider.System));
+
     public AppDbContext OpenContext()
     {
         var options = new DbContextOptionsBuilder<AppDbContext>();

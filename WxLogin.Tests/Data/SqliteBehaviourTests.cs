@@ -33,7 +33,7 @@ public sealed class SqliteBehaviourTests
         {
             fromEf = await read.Users.SingleAsync(u => u.Id == user.Id);
         }
-        var fromDapper = await new UserTokenQuery(database.Dialect).FindByTokenDigestAsync(digest, CancellationToken.None);
+        var fromDapper = await database.TokenQuery().FindByTokenDigestAsync(digest, CancellationToken.None);
 
         Assert.Multiple(() =>
         {

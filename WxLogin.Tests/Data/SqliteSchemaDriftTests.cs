@@ -89,7 +89,7 @@ public sealed class SqliteSchemaDriftTests
             await db.SaveChangesAsync();
         }
 
-        var found = await new UserTokenQuery(database.Dialect).FindByTokenDigestAsync(digest, CancellationToken.None);
+        var found = await database.TokenQuery().FindByTokenDigestAsync(digest, CancellationToken.None);
 
         Assert.That(found, Is.Not.Null);
         Assert.Multiple(() =>

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using WxLogin.Tests.Infrastructure;
@@ -13,31 +12,36 @@ using WxLogin.Web.Services.WeChat;
 
 namespace WxLogin.Tests.Services;
 
-/// <summary>LoginService alone: WeChat is a Moq mock, the database a real in-memory SQLite with the real schema.</summary>
+/// <summary>LoginService alone: WeChat is a Moq mock, the database a real SQLite file with the real schema and the real login store.</summary>
 public sealed class LoginServiceTests
 {
     private const string SessionKey = "tiihtNczf5v6AKRyjwEUhQ==";
 
-    private SqliteConnection _keepAlive = null!;
+    private string _path = null!;
     private SqliteDialect _dialect = null!;
+    private SqliteLoginStore _store = null!;
     private Mock<IWeChatClient> _wechat = null!;
     private readonly ManualTimeProvider _clock = new();
 
     [SetUp]
     public async Task CreateDatabase()
     {
-        var connectionString = $"Data Source=login-{Guid.NewGuid():N};Mode=Memory;Cache=Shared";
-        _keepAlive = new SqliteConnection(connectionString);
-        await _keepAlive.OpenAsync();
-        _dialect = new SqliteDialect(connectionString);
+        _path = Path.Combine(Path.GetTempPath(), $"wxlogin-login-{Guid.NewGuid():N}.db");
+        _dialect = new SqliteDialect($"Data Source={_path}");
         await new SchemaMigrator(_dialect, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        _store = new SqliteLoginStore(_dialect, TimeSpan.FromSeconds(5), _clock, NullLogger<SqliteLoginStore>.Instance);
         _wechat = new Mock<IWeChatClient>(MockBehavior.Strict);
     }
 
     [TearDown]
-    public async Task DropDatabase()
+    public void DropDatabase()
     {
-        await _keepAlive.DisposeAsync();
+        _store.Dispose();
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(_path + suffix);
+        }
     }
 
     [TestCase(null, ErrorCodes.CodeMissing)]
@@ -77,20 +81,35 @@ public sealed class LoginServiceTests
     }
 
     [Test]
-    public async Task LoginAsync_UpdatesTheRowThatWonTheRace_WhenTheInsertHitsTheUniqueIndex()
+    public async Task LoginAsync_UpdatesTheExistingRow_WhenAnotherWriterInsertedTheOpenIdFirst()
     {
         _wechat.Setup(w => w.Code2SessionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new WeChatSession("oRace", SessionKey, null));
-        // Another request inserts this openid after our lookup found nothing, just before our insert.
-        var racer = new InsertFirstInterceptor(() => InsertDirectly("oRace"));
+        // Another instance (or request) inserted this openid a moment ago.
+        var existingId = InsertDirectly("oRace");
 
-        var result = await Service(racer).LoginAsync("code", CancellationToken.None);
+        var result = await Service().LoginAsync("code", CancellationToken.None);
 
         var rows = await NewDb().Users.AsNoTracking().ToListAsync();
-        Assert.That(racer.Fired, Is.True);
         Assert.That(rows, Has.Count.EqualTo(1));
-        Assert.That(rows[0].Id, Is.EqualTo(result.User.Id));
+        Assert.That(result.User.Id, Is.EqualTo(existingId));
         Assert.That(rows[0].TokenDigest, Is.EqualTo(TokenService.Digest(result.Token)));
+    }
+
+    [Test]
+    public async Task LoginAsync_CreatesOneRowPerOpenId_WhenManyLoginsShareACommit()
+    {
+        _wechat.Setup(w => w.Code2SessionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string code, CancellationToken _) => new WeChatSession("o" + code.Split('.')[0], SessionKey, null));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 60)
+            .Select(i => Task.Run(() => Service().LoginAsync($"user{i % 20}.{i}", CancellationToken.None))));
+
+        var rows = await NewDb().Users.AsNoTracking().ToListAsync();
+        Assert.That(rows, Has.Count.EqualTo(20));
+        var lastTokens = rows.Select(r => r.TokenDigest).ToList();
+        Assert.That(results.Count(r => lastTokens.Any(d => d!.SequenceEqual(TokenService.Digest(r.Token)))), Is.EqualTo(20));
+        Assert.That(results.Select(r => r.User.Id).Distinct().Count(), Is.EqualTo(20));
     }
 
     [Test]
@@ -123,45 +142,23 @@ public sealed class LoginServiceTests
         Assert.That(row.TokenExpiresAt, Is.Null);
     }
 
-    private LoginService Service(IInterceptor? interceptor = null) => new(
+    private LoginService Service() => new(
         _wechat.Object,
-        NewDb(interceptor),
-        _dialect,
+        _store,
+        new TokenCache(Microsoft.Extensions.Options.Options.Create(new AuthOptions()), _clock),
         new TokenService(Microsoft.Extensions.Options.Options.Create(new AuthOptions()), _clock),
         new EphemeralDataProtectionProvider(),
         _clock);
 
-    private AppDbContext NewDb(IInterceptor? interceptor = null)
-    {
-        var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(_dialect.ConnectionString);
-        if (interceptor is not null)
-        {
-            options.AddInterceptors(interceptor);
-        }
-        return new AppDbContext(options.Options);
-    }
+    private AppDbContext NewDb() =>
+        new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite(_dialect.ConnectionString).Options);
 
-    private void InsertDirectly(string openId)
+    private int InsertDirectly(string openId)
     {
         using var db = NewDb();
-        db.Users.Add(new Web.Models.User { OpenId = openId, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow });
+        var user = new Web.Models.User { OpenId = openId, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
+        db.Users.Add(user);
         db.SaveChanges();
-    }
-
-    /// <summary>Runs an action once, just before the first SaveChanges that inserts a row.</summary>
-    private sealed class InsertFirstInterceptor(Action action) : SaveChangesInterceptor
-    {
-        public bool Fired { get; private set; }
-
-        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
-            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            if (!Fired && eventData.Context!.ChangeTracker.Entries().Any(e => e.State == EntityState.Added))
-            {
-                Fired = true;
-                action();
-            }
-            return base.SavingChangesAsync(eventData, result, cancellationToken);
-        }
+        return user.Id;
     }
 }

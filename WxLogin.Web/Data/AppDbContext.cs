@@ -4,10 +4,43 @@ using WxLogin.Web.Models;
 
 namespace WxLogin.Web.Data;
 
-/// <summary>EF Core for writes. The schema itself comes from the scripts in database/; this model must match them.</summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
+/// <summary>
+/// EF Core for writes off the hot path (phone, profile, user info). The schema itself comes from the
+/// scripts in database/; this model must match them. Every saved change to a user reaches the
+/// opt-in <see cref="TokenCache"/>, so [CheckToken] never answers with a stale or deleted user.
+/// </summary>
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TokenCache? tokenCache = null) : DbContext(options)
 {
     public DbSet<User> Users => Set<User>();
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var changed = ChangedUserIds();
+        var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        Forget(changed);
+        return result;
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        var changed = ChangedUserIds();
+        var result = base.SaveChanges(acceptAllChangesOnSuccess);
+        Forget(changed);
+        return result;
+    }
+
+    private List<int> ChangedUserIds() => tokenCache is not { Enabled: true } ? [] : ChangeTracker.Entries<User>()
+        .Where(e => e.State is EntityState.Modified or EntityState.Deleted)
+        .Select(e => e.Entity.Id)
+        .ToList();
+
+    private void Forget(List<int> userIds)
+    {
+        foreach (var id in userIds)
+        {
+            tokenCache!.Forget(id);
+        }
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -52,7 +52,7 @@ public static class HostingExtensions
             services.GetRequiredService<DatabaseDialect>().ConfigureEf(options));
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton<UserTokenQuery>();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
     }
 
     public static void AddWeChat(this WebApplicationBuilder builder)

@@ -18,4 +18,11 @@ public sealed class AuthOptions
     /// </summary>
     [Range(1, 1_000_000)]
     public int RejectedCodesPerMinute { get; set; } = 20;
+
+    /// <summary>
+    /// Opt-in: how long [CheckToken] may answer from memory for a token it looked up (0 = off, the
+    /// default). Exact within one instance; other instances may accept a revoked token this long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan TokenCacheLifetime { get; set; } = TimeSpan.Zero;
 }

@@ -23,6 +23,13 @@ public sealed class DatabaseOptions
     [Range(110, 170, ErrorMessage = "Database:SqlServerCompatibilityLevel (env: Database__SqlServerCompatibilityLevel) must be " +
         "a SQL Server compatibility level from 110 (SQL Server 2012) to 170 (SQL Server 2025), such as 150 for SQL Server 2019.")]
     public int SqlServerCompatibilityLevel { get; set; } = DefaultSqlServerCompatibilityLevel;
+
+    /// <summary>
+    /// How long a login or logout may wait for the database's write lock (another process writing, a
+    /// slow disk) before it answers 503 storage_unavailable.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public enum DatabaseProvider

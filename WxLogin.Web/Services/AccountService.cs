@@ -25,7 +25,7 @@ public enum WithdrawnData
 /// On SQLite the freed bytes are zeroed (<see cref="SqliteSecureDelete"/>), so nothing of a deleted
 /// row stays in the file.
 /// </summary>
-public sealed class AccountService(AppDbContext db, TimeProvider time, ILogger<AccountService> logger)
+public sealed class AccountService(AppDbContext db, TokenCache tokenCache, TimeProvider time, ILogger<AccountService> logger)
 {
     /// <summary>Deletes the user's row (openid, unionid, session_key, phone, nickname, avatar, token). False when it was already gone.</summary>
     public Task<bool> DeleteAsync(int userId, CancellationToken cancellationToken) =>
@@ -101,12 +101,8 @@ public sealed class AccountService(AppDbContext db, TimeProvider time, ILogger<A
     }
 
     /// <summary>
-    /// INTEGRATION HOOK: runs after a user's row was deleted or had data cleared (committed). Anything that
-    /// keeps a copy of a user outside the Users table (e.g. a token cache in front of [CheckToken]) must
-    /// drop that user here, so a deleted account's token answers 401 at once and cleared fields vanish.
-    /// Nothing keeps such a copy yet.
+    /// After a user's row was deleted or had data cleared (committed): the opt-in token cache in front of
+    /// [CheckToken] drops that user, so a deleted account's token answers 401 at once and cleared fields vanish.
     /// </summary>
-    private static void OnUserRevoked(int userId)
-    {
-    }
+    private void OnUserRevoked(int userId) => tokenCache.Forget(userId);
 }

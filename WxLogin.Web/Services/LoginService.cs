@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
 using WxLogin.Web.Data;
 using WxLogin.Web.Errors;
 using WxLogin.Web.Models;
@@ -12,12 +11,13 @@ public sealed record LoginResult(string Token, DateTime ExpiresAt, User User);
 
 /// <summary>
 /// wx.login code → WeChat session → our user and token. Nothing is written unless WeChat said yes;
-/// the user row is created or updated in one statement.
+/// the user row is created or updated in one statement (<see cref="LoginStore"/>), durable before
+/// the answer goes out.
 /// </summary>
 public sealed class LoginService(
     IWeChatClient wechat,
-    AppDbContext db,
-    DatabaseDialect dialect,
+    LoginStore store,
+    TokenCache cache,
     TokenService tokens,
     IDataProtectionProvider dataProtection,
     TimeProvider time)
@@ -25,59 +25,36 @@ public sealed class LoginService(
     /// <summary>Purpose string of the Data Protection key that encrypts session_key at rest.</summary>
     public const string SessionKeyPurpose = "WxLogin.SessionKey";
 
+    private readonly IDataProtector _sessionKeys = dataProtection.CreateProtector(SessionKeyPurpose);
+
     public async Task<LoginResult> LoginAsync(string? code, CancellationToken cancellationToken)
     {
         var validCode = ValidateCode(code);
         var session = await wechat.Code2SessionAsync(validCode, cancellationToken);
         var token = tokens.Issue();
-        var now = time.GetUtcNow().UtcDateTime;
-        var protectedSessionKey = dataProtection.CreateProtector(SessionKeyPurpose).Protect(session.SessionKey);
-
-        void Apply(User user)
-        {
-            user.UnionId = session.UnionId ?? user.UnionId;
-            user.SessionKeyProtected = protectedSessionKey;
-            user.TokenDigest = token.Digest;
-            user.TokenExpiresAt = token.ExpiresAt;
-            user.UpdatedAt = now;
-        }
-
-        var user = await db.Users.SingleOrDefaultAsync(u => u.OpenId == session.OpenId, cancellationToken);
-        if (user is null)
-        {
-            user = new User { OpenId = session.OpenId, CreatedAt = now };
-            Apply(user);
-            db.Users.Add(user);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return new LoginResult(token.Token, token.ExpiresAt, user);
-            }
-            catch (DbUpdateException ex) when (dialect.IsUniqueViolation(ex))
-            {
-                // A concurrent first login of the same openid inserted the row first: update that one.
-                db.Entry(user).State = EntityState.Detached;
-                user = await db.Users.SingleAsync(u => u.OpenId == session.OpenId, cancellationToken);
-            }
-        }
-
-        Apply(user);
-        await db.SaveChangesAsync(cancellationToken);
+        var user = await store.SaveLoginAsync(new LoginWrite(
+            session.OpenId,
+            session.UnionId,
+            _sessionKeys.Protect(session.SessionKey),
+            token.Digest,
+            token.ExpiresAt,
+            time.GetUtcNow().UtcDateTime), cancellationToken);
+        cache.Forget(user.Id); // the previous token is replaced: no instance-local memory of it may outlive this answer
         return new LoginResult(token.Token, token.ExpiresAt, user);
     }
 
-    /// <summary>Revokes the token this request came with; a newer token from another login stays valid.</summary>
+    /// <summary>
+    /// Revokes the token this request came with (a conditional update on its digest), so a newer token
+    /// from a login that raced this logout stays valid. Answers only once the revocation is durable.
+    /// </summary>
     public async Task LogoutAsync(User current, CancellationToken cancellationToken)
     {
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == current.Id, cancellationToken);
-        if (user?.TokenDigest is null || current.TokenDigest is null || !user.TokenDigest.SequenceEqual(current.TokenDigest))
+        if (current.TokenDigest is null)
         {
-            return;
+            throw new InvalidOperationException("The current user carries no token digest: is the action marked [CheckToken]?");
         }
-        user.TokenDigest = null;
-        user.TokenExpiresAt = null;
-        user.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(cancellationToken);
+        await store.RevokeTokenAsync(current.Id, current.TokenDigest, time.GetUtcNow().UtcDateTime, cancellationToken);
+        cache.Forget(current.Id);
     }
 
     private static string ValidateCode(string? code) =>

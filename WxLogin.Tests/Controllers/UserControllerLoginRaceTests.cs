@@ -1,0 +1,37 @@
+using System.Net;
+using System.Net.Http.Json;
+using WxLogin.Tests.Infrastructure;
+
+namespace WxLogin.Tests.Controllers;
+
+/// <summary>Races between logins and logouts of one user, and what they leave in the log.</summary>
+public sealed class UserControllerLoginRaceTests : AppFixture
+{
+    [Test]
+    public async Task RacingFirstLogins_OfOneOpenId_LogNoError()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
+            Client.PostAsJsonAsync("/api/user/login", new { code = $"quiet-racer.{i}" })));
+
+        Assert.That(responses.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.OK));
+        Assert.That(Factory.Logs, Has.None.StartsWith("Error").And.None.StartsWith("Critical"));
+    }
+
+    [Test]
+    public async Task Logout_RacingANewLogin_NeverRevokesTheNewToken()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var old = await Factory.LoginAsync($"logout-racer.{round}a", Client);
+
+            var logout = Client.SendJsonAsync(HttpMethod.Post, "/api/user/logout", old.Token, null);
+            var login = Client.PostAsJsonAsync("/api/user/login", new { code = $"logout-racer.{round}b" });
+            await Task.WhenAll(logout, login);
+
+            var fresh = (await login.Result.Content.ReadFromJsonAsync<Web.Models.LoginResponse>())!;
+            var me = await Client.GetMeAsync(fresh.Token);
+            Assert.That((await me.IsOkAsync()).GetProperty("id").GetInt32(), Is.EqualTo(old.User.Id), $"round {round}");
+            await ProblemAssert.IsProblemAsync(await Client.GetMeAsync(old.Token), HttpStatusCode.Unauthorized, "token_invalid");
+        }
+    }
+}

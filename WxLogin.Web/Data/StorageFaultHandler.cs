@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Diagnostics;
+using WxLogin.Web.Errors;
+
+namespace WxLogin.Web.Data;
+
+/// <summary>
+/// A database that cannot serve (disk full, read-only, file gone, locked, server unreachable) is
+/// 503 storage_unavailable with one log line naming the cause, not 500 with a stack trace. Runs
+/// before <see cref="UnexpectedExceptionHandler"/>; anything else falls through to it.
+/// </summary>
+public sealed class StorageFaultHandler(DatabaseDialect dialect, ILogger<StorageFaultHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (dialect.DescribeStorageFault(exception) is not { } cause)
+        {
+            return false;
+        }
+        if (dialect.IsLockTimeout(exception))
+        {
+            logger.LogWarning("Storage busy on {Method} {Path}: {Cause}", httpContext.Request.Method, httpContext.Request.Path, cause);
+        }
+        else
+        {
+            logger.LogError("Storage unavailable on {Method} {Path}: {Cause}", httpContext.Request.Method, httpContext.Request.Path, cause);
+            // A connection opened while the file was read-only stays read-only: let the next request open a fresh one.
+            dialect.ResetConnections();
+        }
+        await Problems.WriteAsync(httpContext, LoginStore.Unavailable());
+        return true;
+    }
+}
