@@ -8,11 +8,13 @@ builder.AddWeChat();
 builder.AddWxLoginForwardedHeaders();
 builder.AddWxLoginServices();
 builder.AddWxLoginApi();
+builder.AddWxLoginTelemetry();
 
 var app = builder.Build();
 
 await app.MigrateDatabaseAsync();
 app.UseWxLoginPipeline();
+app.LogStartupSummary();
 
 app.Run();
 

@@ -18,6 +18,7 @@ public static class Problems
         {
             problem.Extensions[key] = value;
         }
+        ProblemCode.Remember(http, error.Code);
         return problem;
     }
 
@@ -46,5 +47,6 @@ public static class Problems
             StatusCodes.Status429TooManyRequests => ErrorCodes.RateLimited,
             _ => ErrorCodes.InternalError,
         });
+        ProblemCode.Remember(context.HttpContext, context.ProblemDetails.Extensions["code"]);
     }
 }
