@@ -85,7 +85,7 @@ public sealed class WeChatClient(
 
     private const int MaxSecretLength = 512;
 
-    // JSON is UTF-8 (RFC 8259): the charset WeChat names, if any, is not trusted. Invalid bytes are refused.
+    // JSON is UTF-8 (RFC 8259): an answer that names another charset, or holds invalid bytes, is refused.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static readonly JsonSerializerSettings JsonSettings = new() { DateParseHandling = DateParseHandling.None };
@@ -116,11 +116,10 @@ public sealed class WeChatClient(
             {
                 throw Failure(api, WeChatException.Busy, "answered a session_key that cannot be one");
             }
-            var unionIdToken = answer["unionid"];
             string? unionId = null;
-            if (unionIdToken is not null && unionIdToken.Type != JTokenType.Null)
+            if (!IsAbsent(answer["unionid"]))
             {
-                unionId = StringOf(unionIdToken) is { } text && IsIdentifier(text)
+                unionId = StringOf(answer["unionid"]) is { } text && IsIdentifier(text)
                     ? text
                     : throw Failure(api, WeChatException.Busy, "answered a unionid that is not 1-64 of A-Z a-z 0-9 _ -");
             }
@@ -259,6 +258,10 @@ public sealed class WeChatClient(
         {
             throw TooLarge(api);
         }
+        if (content.Headers.ContentType?.CharSet is { } charset && !IsUtf8(charset))
+        {
+            throw Failure(api, WeChatException.Busy, $"answered in charset {LogText.Escape(charset)}, not UTF-8");
+        }
         var buffer = ArrayPool<byte>.Shared.Rent(MaxAnswerBytes + 1);
         try
         {
@@ -290,6 +293,12 @@ public sealed class WeChatClient(
         }
     }
 
+    /// <summary>UTF-8 under its names, or ASCII, its subset.</summary>
+    private static bool IsUtf8(string charset) =>
+        charset.Trim('"', ' ') is var name &&
+        (name.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || name.Equals("utf8", StringComparison.OrdinalIgnoreCase) ||
+         name.Equals("us-ascii", StringComparison.OrdinalIgnoreCase));
+
     private WeChatException TooLarge(string api) =>
         Failure(api, WeChatException.Busy, $"answered with a body over {MaxAnswerBytes / 1024} KB");
 
@@ -307,11 +316,14 @@ public sealed class WeChatClient(
             throw Failure(api, WeChatException.Busy, "answered with a body that is not a JSON object");
         }
 
-        var errCodeToken = answer["errcode"];
-        var errCode = errCodeToken is null || errCodeToken.Type == JTokenType.Null ? 0 : IntegerOf(errCodeToken);
+        var errCode = IsAbsent(answer["errcode"]) ? 0 : IntegerOf(answer["errcode"]);
         if (errCode is not (>= int.MinValue and <= int.MaxValue))
         {
             throw Failure(api, WeChatException.Busy, "answered an errcode that is not a number");
+        }
+        if (!IsAbsent(answer["errmsg"]) && StringOf(answer["errmsg"]) is null)
+        {
+            throw Failure(api, WeChatException.Busy, "answered an errmsg that is not text");
         }
         if (errCode != 0)
         {
@@ -330,6 +342,8 @@ public sealed class WeChatClient(
         logger.Log(level, "WeChat {Api} {What} (errcode {ErrCode})", api, what, errCode);
         return new WeChatException(errCode, $"WeChat {api} {what}.", innerException) { Api = api };
     }
+
+    private static bool IsAbsent(JToken? token) => token is null || token.Type == JTokenType.Null;
 
     /// <summary>A JSON string's value; null for any other type.</summary>
     private static string? StringOf(JToken? token) => token is JValue { Type: JTokenType.String, Value: string text } ? text : null;
