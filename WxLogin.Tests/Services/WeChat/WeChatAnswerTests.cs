@@ -177,6 +177,22 @@ public sealed class WeChatAnswerTests
         Assert.That(me.GetProperty("phoneNumber").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
     }
 
+    [Test]
+    public async Task PhoneNumber_Answers400_WhenTheDecryptedDataHoldsAHugeInteger()
+    {
+        _answer = _ => Json($$"""{"openid":"oPhoneDecrypted","session_key":"{{SessionKey}}"}""");
+        var token = (await (await _client.PostAsJsonAsync("/api/user/login", new { code = NextCode() })).IsOkAsync())
+            .GetProperty("token").GetString()!;
+        var (encryptedData, iv) = await _client.EncryptForAsync(token,
+            """{"phoneNumber":123456789012345678901234567890123456789,"purePhoneNumber":123456789012345678901234567890123456789,"countryCode":86}""");
+
+        var response = await _client.SendJsonAsync(HttpMethod.Post, "/api/user/phone", token, new { encryptedData, iv });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_request");
+        var me = await (await _client.GetMeAsync(token)).IsOkAsync();
+        Assert.That(me.GetProperty("phoneNumber").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
+    }
+
     private async Task AssertUnavailableAndNothingWrittenAsync(HttpResponseMessage answer)
     {
         _answer = _ => answer;
