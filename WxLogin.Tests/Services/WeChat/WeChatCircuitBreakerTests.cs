@@ -82,6 +82,30 @@ public sealed class WeChatCircuitBreakerTests
     }
 
     [Test]
+    public async Task WhileTheTrialCallRuns_OtherLoginsStillFailAtOnce()
+    {
+        using var factory = Factory();
+        using var client = factory.CreateClient();
+        await OpenAsync(client);
+        factory.Clock.Advance(TimeSpan.FromSeconds(15));
+
+        _wechat = WeChatBehaviour.Hang;
+        var trial = AssertLoginAsync(client, HttpStatusCode.ServiceUnavailable, "wx_unavailable");
+        for (var wait = 0; wait < 200 && _stub.Requests.Count < 11; wait++)
+        {
+            await Task.Delay(10);
+        }
+        Assert.That(_stub.Requests, Has.Count.EqualTo(11), "the trial reached WeChat");
+        await AssertLoginAsync(client, HttpStatusCode.ServiceUnavailable, "wx_unavailable");
+        Assert.That(_stub.Requests, Has.Count.EqualTo(11), "a second caller does not join the trial");
+        await trial; // times out: the circuit opens again
+
+        _wechat = WeChatBehaviour.Answer;
+        await AssertLoginAsync(client, HttpStatusCode.ServiceUnavailable, "wx_unavailable");
+        Assert.That(_stub.Requests, Has.Count.EqualTo(11));
+    }
+
+    [Test]
     public async Task ErrcodeAnswers_AreNotFailures_HoweverMany()
     {
         using var factory = Factory();
