@@ -11,6 +11,7 @@ builder.AddWxLoginServices();
 builder.AddWxLoginAccountLifecycle();
 builder.AddWxLoginApi();
 builder.AddWxLoginAbuseLimits();
+builder.AddWxLoginTelemetry();
 
 var app = builder.Build();
 
@@ -20,6 +21,7 @@ if (!await app.CheckSettingsAsync())
 }
 await app.MigrateDatabaseAsync();
 app.UseWxLoginPipeline();
+app.LogStartupSummary();
 
 return app.RunOrExplainAddressInUse();
 

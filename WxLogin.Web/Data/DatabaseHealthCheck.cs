@@ -11,8 +11,6 @@ namespace WxLogin.Web.Data;
 /// </summary>
 public sealed class DatabaseHealthCheck(DatabaseDialect dialect, SchemaMigrator migrator, LoginStore store) : IHealthCheck
 {
-    public const string ReadyTag = "ready";
-
     // Every column the service reads or writes; a missing one fails here rather than in a request.
     private const string UsersColumnsSql = """
         SELECT Id, OpenId, UnionId, Nickname, AvatarUrl, PhoneNumber, PurePhoneNumber, CountryCode,

@@ -31,6 +31,7 @@ public static class Problems
         {
             problem.Extensions[key] = value;
         }
+        ProblemCode.Remember(http, error.Code);
         return problem;
     }
 
@@ -68,5 +69,6 @@ public static class Problems
             StatusCodes.Status429TooManyRequests => ErrorCodes.RateLimited,
             _ => ErrorCodes.InternalError,
         });
+        ProblemCode.Remember(context.HttpContext, context.ProblemDetails.Extensions["code"]);
     }
 }

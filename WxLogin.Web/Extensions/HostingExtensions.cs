@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using WxLogin.Web.Data;
-using WxLogin.Web.Emulator;
 using WxLogin.Web.Errors;
 using WxLogin.Web.Filters;
 using WxLogin.Web.Formatters;
@@ -52,26 +51,7 @@ public static class HostingExtensions
             services.GetRequiredService<DatabaseDialect>().ConfigureEf(options));
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton<UserTokenQuery>();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
-    }
-
-    public static void AddWeChat(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton<WeChatEmulator>();
-        builder.Services.AddHttpClient<IWeChatClient, WeChatClient>((services, http) =>
-            {
-                var wechat = services.GetRequiredService<IOptions<WeChatOptions>>().Value;
-                http.BaseAddress = WithTrailingSlash(wechat.ApiBaseUrl);
-                http.Timeout = wechat.Timeout;
-            })
-            // These URLs carry secrets: jscode2session's the AppSecret, getuserphonenumber's the access_token.
-            // .NET redacts query strings in the factory's logs, but one AppContext switch
-            // (System.Net.Http.DisableUriRedaction) undoes that: log nothing here.
-            .RemoveAllLoggers()
-            .ConfigurePrimaryHttpMessageHandler(services =>
-                services.GetRequiredService<IOptions<WeChatOptions>>().Value.Mode == WeChatMode.Emulator
-                    ? new WeChatEmulatorHandler(services.GetRequiredService<WeChatEmulator>())
-                    : new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthExtensions.ReadyTag]);
     }
 
     /// <summary>
@@ -96,15 +76,7 @@ public static class HostingExtensions
 
     public static void AddWxLoginServices(this WebApplicationBuilder builder)
     {
-        // The key ring encrypts session_key at rest. Kept in one folder, it survives restarts and is
-        // shared by every instance; without it each machine (or container) keeps keys of its own.
-        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("WxLogin");
-        var keysPath = builder.Configuration.GetSection(KeyRingOptions.Section).Get<KeyRingOptions>()?.KeysPath;
-        if (!string.IsNullOrWhiteSpace(keysPath))
-        {
-            // A relative folder lives in the content root, like the SQLite file.
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Environment.ContentRootPath, keysPath)));
-        }
+        builder.AddWxLoginKeyRing();
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddScoped<LoginService>();
         builder.Services.AddSingleton<AccessTokenProvider>();
@@ -145,11 +117,12 @@ public static class HostingExtensions
     public static void UseWxLoginPipeline(this WebApplication app)
     {
         app.UseForwardedHeaders(); // first: everything after it sees the client, not the proxy
+        app.UseWxLoginTelemetry();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseWxLoginSwagger();
         app.MapControllers();
-        app.MapHealthChecks("/health");
+        app.MapWxLoginHealthChecks();
     }
 
     /// <summary>A relative SQLite file lives in the content root, wherever `dotnet run` was started.</summary>
@@ -162,7 +135,4 @@ public static class HostingExtensions
         }
         return sqlite.ToString();
     }
-
-    private static Uri WithTrailingSlash(Uri uri) =>
-        uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 }

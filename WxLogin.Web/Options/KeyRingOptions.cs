@@ -10,4 +10,8 @@ public sealed class KeyRingOptions
     public const string Section = "DataProtection";
 
     public string? KeysPath { get; set; }
+
+    /// <summary>The folder as an absolute path (a relative one lives in the content root, like the SQLite file); null when unset.</summary>
+    public string? FullPath(string contentRoot) =>
+        string.IsNullOrWhiteSpace(KeysPath) ? null : Path.GetFullPath(Path.Combine(contentRoot, KeysPath));
 }

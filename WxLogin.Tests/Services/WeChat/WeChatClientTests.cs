@@ -1,8 +1,11 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using WxLogin.Tests.Infrastructure;
 using WxLogin.Web.Options;
 using WxLogin.Web.Services.WeChat;
+using WxLogin.Web.Telemetry;
 
 namespace WxLogin.Tests.Services.WeChat;
 
@@ -11,9 +14,23 @@ public sealed class WeChatClientTests
 {
     private const string SessionKey = "tiihtNczf5v6AKRyjwEUhQ==";
 
-    private static WeChatClient Client(StubHttpHandler handler, TimeSpan? timeout = null) =>
-        new(new HttpClient(handler) { BaseAddress = new Uri("https://api.weixin.qq.com/"), Timeout = timeout ?? TimeSpan.FromSeconds(5) },
-            Microsoft.Extensions.Options.Options.Create(new WeChatOptions { AppId = "wx123", AppSecret = "s3cr3t&x=y" }),
+    private ServiceProvider _services = null!;
+
+    [OneTimeSetUp]
+    public void CreateMeters() => _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    [OneTimeTearDown]
+    public void DisposeMeters() => _services.Dispose();
+
+    private IMeterFactory Meters => _services.GetRequiredService<IMeterFactory>();
+
+    private WeChatClient Client(StubHttpHandler handler, TimeSpan? timeout = null) =>
+        new(new HttpClient(handler) { BaseAddress = new Uri("https://api.weixin.qq.com/") },
+            Microsoft.Extensions.Options.Options.Create(new WeChatOptions { AppId = "wx123", AppSecret = "s3cr3t&x=y", Timeout = timeout ?? TimeSpan.FromSeconds(5) }),
+            new WeChatCircuitBreaker(Microsoft.Extensions.Options.Options.Create(new WeChatCircuitBreakerOptions()), TimeProvider.System, Meters,
+                NullLogger<WeChatCircuitBreaker>.Instance),
+            new WxLoginMetrics(Meters),
+            TimeProvider.System,
             NullLogger<WeChatClient>.Instance);
 
     [TestCase("text/plain")]

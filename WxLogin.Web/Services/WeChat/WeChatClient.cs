@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -5,6 +6,7 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using WxLogin.Web.Models;
 using WxLogin.Web.Options;
+using WxLogin.Web.Telemetry;
 
 namespace WxLogin.Web.Services.WeChat;
 
@@ -19,7 +21,7 @@ public sealed record WeChatPhoneNumber(string PhoneNumber, string PurePhoneNumbe
 {
     /// <summary>
     /// Reads phoneNumber, purePhoneNumber and countryCode (a number or a string: both are seen);
-    /// null when one is missing or longer than the Users columns hold.
+    /// null when one is missing, of another type, or longer than the Users columns hold (a huge number too).
     /// </summary>
     public static WeChatPhoneNumber? FromJson(JObject? json)
     {
@@ -31,12 +33,13 @@ public sealed record WeChatPhoneNumber(string PhoneNumber, string PurePhoneNumbe
 
     private static string? Text(JToken? token, int maxLength)
     {
-        var text = token?.Type switch
+        var text = token is JValue value ? value.Type switch
         {
-            JTokenType.String => token.Value<string>(),
-            JTokenType.Integer => token.Value<long>().ToString(CultureInfo.InvariantCulture),
+            JTokenType.String => (string?)value.Value,
+            // Any integer, even one past long's range (a BigInteger): too long a number is refused below, not thrown.
+            JTokenType.Integer => Convert.ToString(value.Value, CultureInfo.InvariantCulture),
             _ => null,
-        };
+        } : null;
         return string.IsNullOrEmpty(text) || text.Length > maxLength ? null : text;
     }
 }
@@ -58,13 +61,34 @@ public interface IWeChatClient
 
 /// <summary>
 /// The one place that talks to WeChat and reads its answers (see shared/WECHAT.md): errors come as
-/// HTTP 200 with an errcode, a missing errcode means success, Content-Type is not trusted.
+/// HTTP 200 with an errcode, a missing errcode means success, Content-Type is not trusted. Nothing in
+/// an answer is trusted either: it is read up to <see cref="MaxAnswerBytes"/>, must be a JSON object of
+/// the expected shape, and identifiers must look like WeChat's; anything else is "WeChat unavailable".
+/// Calls go through <see cref="WeChatCircuitBreaker"/> and are never retried.
 /// </summary>
-public sealed class WeChatClient(HttpClient http, IOptions<WeChatOptions> options, ILogger<WeChatClient> logger)
-    : IWeChatClient
+public sealed class WeChatClient(
+    HttpClient http,
+    IOptions<WeChatOptions> options,
+    WeChatCircuitBreaker breaker,
+    WxLoginMetrics metrics,
+    TimeProvider time,
+    ILogger<WeChatClient> logger) : IWeChatClient
 {
     /// <summary>Name of the phone-number API in logs and in <see cref="WeChatException.Api"/>.</summary>
     public const string PhoneNumberApi = "getuserphonenumber";
+
+    /// <summary>The largest answer read. WeChat's are a few hundred bytes; a larger one is refused, not buffered.</summary>
+    public const int MaxAnswerBytes = 64 * 1024;
+
+    /// <summary>openid and unionid: 1 to 64 of A-Z a-z 0-9 _ - (WeChat's are 28 or 29).</summary>
+    public const int MaxIdentifierLength = 64;
+
+    private const int MaxSecretLength = 512;
+
+    // JSON is UTF-8 (RFC 8259): an answer that names another charset, or holds invalid bytes, is refused.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static readonly JsonSerializerSettings JsonSettings = new() { DateParseHandling = DateParseHandling.None };
 
     public async Task<WeChatSession> Code2SessionAsync(string code, CancellationToken cancellationToken)
     {
@@ -76,15 +100,31 @@ public sealed class WeChatClient(HttpClient http, IOptions<WeChatOptions> option
             $"&js_code={Uri.EscapeDataString(code)}" +
             "&grant_type=authorization_code";
 
-        var body = await GetAsync(api, query, cancellationToken);
-        var answer = Parse(body, api);
-        var openId = answer.Value<string>("openid");
-        var sessionKey = answer.Value<string>("session_key");
-        if (string.IsNullOrEmpty(openId) || string.IsNullOrEmpty(sessionKey))
+        return await CallAsync(api, () => new HttpRequestMessage(HttpMethod.Get, query), answer =>
         {
-            throw Failure(api, WeChatException.Busy, "answered without openid or session_key");
-        }
-        return new WeChatSession(openId, sessionKey, NullIfEmpty(answer.Value<string>("unionid")));
+            var openId = StringOf(answer["openid"]);
+            var sessionKey = StringOf(answer["session_key"]);
+            if (openId is null || sessionKey is null)
+            {
+                throw Failure(api, WeChatException.Busy, "answered without openid or session_key strings");
+            }
+            if (!IsIdentifier(openId))
+            {
+                throw Failure(api, WeChatException.Busy, "answered an openid that is not 1-64 of A-Z a-z 0-9 _ -");
+            }
+            if (!IsPrintableAscii(sessionKey, MaxSecretLength))
+            {
+                throw Failure(api, WeChatException.Busy, "answered a session_key that cannot be one");
+            }
+            string? unionId = null;
+            if (!IsAbsent(answer["unionid"]))
+            {
+                unionId = StringOf(answer["unionid"]) is { } text && IsIdentifier(text)
+                    ? text
+                    : throw Failure(api, WeChatException.Busy, "answered a unionid that is not 1-64 of A-Z a-z 0-9 _ -");
+            }
+            return new WeChatSession(openId, sessionKey, unionId);
+        }, cancellationToken);
     }
 
     public async Task<WeChatAccessToken> GetStableAccessTokenAsync(CancellationToken cancellationToken)
@@ -94,15 +134,17 @@ public sealed class WeChatClient(HttpClient http, IOptions<WeChatOptions> option
         // force_refresh stays false: true invalidates the token everywhere and is limited to 20 a day.
         var request = new { grant_type = "client_credential", appid = wechat.AppId, secret = wechat.AppSecret, force_refresh = false };
 
-        var body = await PostJsonAsync(api, "cgi-bin/stable_token", request, cancellationToken);
-        var answer = Parse(body, api);
-        var token = answer.Value<string>("access_token");
-        var expiresIn = answer["expires_in"]?.Type == JTokenType.Integer ? answer.Value<long>("expires_in") : 0;
-        if (string.IsNullOrEmpty(token) || expiresIn <= 0)
+        return await CallAsync(api, () => PostJson("cgi-bin/stable_token", request), answer =>
         {
-            throw Failure(api, WeChatException.Busy, "answered without access_token or expires_in");
-        }
-        return new WeChatAccessToken(token, TimeSpan.FromSeconds(expiresIn));
+            var token = StringOf(answer["access_token"]);
+            // WeChat says 7200; anything from a second to a day is believable.
+            var expiresIn = IntegerOf(answer["expires_in"]);
+            if (token is null || !IsPrintableAscii(token, MaxSecretLength) || expiresIn is not (> 0 and <= 86_400))
+            {
+                throw Failure(api, WeChatException.Busy, "answered without a usable access_token and expires_in");
+            }
+            return new WeChatAccessToken(token, TimeSpan.FromSeconds(expiresIn.Value));
+        }, cancellationToken);
     }
 
     public async Task<WeChatPhoneNumber> GetUserPhoneNumberAsync(string accessToken, string code, CancellationToken cancellationToken)
@@ -110,51 +152,155 @@ public sealed class WeChatClient(HttpClient http, IOptions<WeChatOptions> option
         const string api = PhoneNumberApi;
         var relativeUri = $"wxa/business/getuserphonenumber?access_token={Uri.EscapeDataString(accessToken)}";
 
-        var body = await PostJsonAsync(api, relativeUri, new { code }, cancellationToken);
-        var phone = WeChatPhoneNumber.FromJson(Parse(body, api)["phone_info"] as JObject);
-        if (phone is null)
-        {
-            throw Failure(api, WeChatException.Busy, "answered without a complete phone_info");
-        }
-        return phone;
+        return await CallAsync(api, () => PostJson(relativeUri, new { code }), answer =>
+            WeChatPhoneNumber.FromJson(answer["phone_info"] as JObject)
+                ?? throw Failure(api, WeChatException.Busy, "answered without a complete phone_info"), cancellationToken);
     }
 
-    /// <summary>GETs a path relative to WeChat:ApiBaseUrl and returns the body as text.</summary>
-    private Task<string> GetAsync(string api, string relativeUri, CancellationToken cancellationToken) =>
-        SendAsync(api, () => new HttpRequestMessage(HttpMethod.Get, relativeUri), cancellationToken);
-
-    /// <summary>POSTs a JSON body to a path relative to WeChat:ApiBaseUrl and returns the answer as text.</summary>
-    private Task<string> PostJsonAsync(string api, string relativeUri, object body, CancellationToken cancellationToken) =>
-        SendAsync(api, () => new HttpRequestMessage(HttpMethod.Post, relativeUri)
-        {
-            Content = new StringContent(JsonConvert.SerializeObject(body), Encoding.UTF8, "application/json"),
-        }, cancellationToken);
-
-    private async Task<string> SendAsync(string api, Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
+    private static HttpRequestMessage PostJson(string relativeUri, object body) => new(HttpMethod.Post, relativeUri)
     {
+        Content = new StringContent(JsonConvert.SerializeObject(body), Encoding.UTF8, "application/json"),
+    };
+
+    /// <summary>
+    /// One call: through the breaker, sent once, its answer parsed and read by <paramref name="read"/>;
+    /// counted in wxlogin.wechat.requests with its errcode (0 success, -1 no usable answer).
+    /// </summary>
+    private async Task<T> CallAsync<T>(string api, Func<HttpRequestMessage> createRequest, Func<JObject, T> read,
+        CancellationToken cancellationToken)
+    {
+        if (!breaker.TryEnter(out var isTrial))
+        {
+            throw Failure(api, WeChatException.Busy,
+                "was not called: the circuit breaker is open after consecutive failures", LogLevel.Debug);
+        }
+
+        var started = time.GetTimestamp();
+        var errCode = WeChatException.Busy;
+        var sent = true;
+        try
+        {
+            var answer = Parse(await SendAsync(api, createRequest, isTrial, cancellationToken), api);
+            var result = read(answer);
+            errCode = 0;
+            return result;
+        }
+        catch (WeChatException ex)
+        {
+            errCode = ex.ErrCode;
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            sent = false; // the caller gave up: WeChat's part is unknown, so it is not counted
+            throw;
+        }
+        finally
+        {
+            if (sent)
+            {
+                metrics.WeChatCalled(api, errCode, time.GetElapsedTime(started));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends the request (no redirects: see the registration) within WeChat:Timeout and returns the body as
+    /// text, read up to <see cref="MaxAnswerBytes"/>. Tells the breaker, once, whether WeChat answered.
+    /// </summary>
+    private async Task<string> SendAsync(string api, Func<HttpRequestMessage> createRequest, bool isTrial, CancellationToken cancellationToken)
+    {
+        bool? answered = null; // true: WeChat is up (whatever it said); false: it is not; null: unknown
+        // The timeout covers the headers and the body: a server that trickles its answer is cut off too.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.Timeout);
         try
         {
             using var request = createRequest();
-            using var response = await http.SendAsync(request, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            answered = (int)response.StatusCode < 500;
             if (!response.IsSuccessStatusCode)
             {
+                // 3xx included: a redirect is not followed, wherever it points.
                 throw Failure(api, WeChatException.Busy, $"answered HTTP {(int)response.StatusCode}");
             }
-            return body;
+            return await ReadBoundedAsync(api, response.Content, timeout.Token);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // HttpClient.Timeout elapsed; the caller did not give up.
-            throw Failure(api, WeChatException.Busy, "timed out", ex);
+            // WeChat:Timeout elapsed; the caller did not give up.
+            answered = false;
+            throw Failure(api, WeChatException.Busy, "timed out", innerException: ex);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
+            answered = false;
             // The exception's own message may name the URL, which carries the secret or the access_token:
             // keep only its kind, and not the exception itself.
-            throw Failure(api, WeChatException.Busy, $"could not be reached ({ex.HttpRequestError})");
+            var kind = ex is HttpRequestException request ? request.HttpRequestError.ToString() : "the answer broke off";
+            throw Failure(api, WeChatException.Busy, $"could not be reached ({kind})");
+        }
+        finally
+        {
+            switch (answered)
+            {
+                case true: breaker.Succeeded(isTrial); break;
+                case false: breaker.Failed(isTrial); break;
+                default: breaker.Abandoned(isTrial); break; // the caller gave up first
+            }
         }
     }
+
+    /// <summary>The body as UTF-8 text, read in one bounded buffer: a larger answer is refused, never held whole.</summary>
+    private async Task<string> ReadBoundedAsync(string api, HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > MaxAnswerBytes)
+        {
+            throw TooLarge(api);
+        }
+        if (content.Headers.ContentType?.CharSet is { } charset && !IsUtf8(charset))
+        {
+            throw Failure(api, WeChatException.Busy, $"answered in charset {LogText.Escape(charset)}, not UTF-8");
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxAnswerBytes + 1);
+        try
+        {
+            await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+            var length = 0;
+            int read;
+            // One byte past the limit is enough to know the answer is too large; the rest is never read.
+            while (length <= MaxAnswerBytes &&
+                (read = await stream.ReadAsync(buffer.AsMemory(length, MaxAnswerBytes + 1 - length), cancellationToken)) > 0)
+            {
+                length += read;
+            }
+            if (length > MaxAnswerBytes)
+            {
+                throw TooLarge(api);
+            }
+            try
+            {
+                return StrictUtf8.GetString(buffer, 0, length).TrimStart('\uFEFF');
+            }
+            catch (DecoderFallbackException)
+            {
+                throw Failure(api, WeChatException.Busy, "answered with a body that is not UTF-8");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>UTF-8 under its names, or ASCII, its subset.</summary>
+    private static bool IsUtf8(string charset) =>
+        charset.Trim('"', ' ') is var name &&
+        (name.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || name.Equals("utf8", StringComparison.OrdinalIgnoreCase) ||
+         name.Equals("us-ascii", StringComparison.OrdinalIgnoreCase));
+
+    private WeChatException TooLarge(string api) =>
+        Failure(api, WeChatException.Busy, $"answered with a body over {MaxAnswerBytes / 1024} KB");
 
     /// <summary>Parses an answer and throws on a non-zero errcode (a missing errcode is success).</summary>
     private JObject Parse(string body, string api)
@@ -162,7 +308,7 @@ public sealed class WeChatClient(HttpClient http, IOptions<WeChatOptions> option
         JObject answer;
         try
         {
-            answer = JsonConvert.DeserializeObject<JObject>(body)
+            answer = JsonConvert.DeserializeObject<JObject>(body, JsonSettings)
                 ?? throw new JsonException("empty body");
         }
         catch (JsonException)
@@ -170,25 +316,50 @@ public sealed class WeChatClient(HttpClient http, IOptions<WeChatOptions> option
             throw Failure(api, WeChatException.Busy, "answered with a body that is not a JSON object");
         }
 
-        var errCode = answer.Value<int?>("errcode") ?? 0;
+        var errCode = IsAbsent(answer["errcode"]) ? 0 : IntegerOf(answer["errcode"]);
+        if (errCode is not (>= int.MinValue and <= int.MaxValue))
+        {
+            throw Failure(api, WeChatException.Busy, "answered an errcode that is not a number");
+        }
+        if (!IsAbsent(answer["errmsg"]) && StringOf(answer["errmsg"]) is null)
+        {
+            throw Failure(api, WeChatException.Busy, "answered an errmsg that is not text");
+        }
         if (errCode != 0)
         {
-            // errmsg is WeChat's text (with a per-request rid); it holds nothing of ours.
-            var errMsg = answer.Value<string>("errmsg") ?? "";
-            throw Failure(api, errCode, $"answered errcode {errCode}: {errMsg}");
+            // errmsg is WeChat's text (with a per-request rid): escaped, as anything from outside in a log line.
+            throw Failure(api, (int)errCode.Value, $"answered errcode {errCode}: {LogText.Escape(StringOf(answer["errmsg"]))}");
         }
         return answer;
     }
 
     /// <summary>
-    /// Every failure's one warning line and its exception. <paramref name="what"/> never holds the URL,
-    /// the AppSecret, a session_key or an access_token.
+    /// Every failure's one log line and its exception. <paramref name="what"/> never holds the URL,
+    /// the AppSecret, a session_key or an access_token, and nothing from WeChat unescaped.
     /// </summary>
-    private WeChatException Failure(string api, int errCode, string what, Exception? innerException = null)
+    private WeChatException Failure(string api, int errCode, string what, LogLevel level = LogLevel.Warning, Exception? innerException = null)
     {
-        logger.LogWarning("WeChat {Api} {What} (errcode {ErrCode})", api, what, errCode);
+        logger.Log(level, "WeChat {Api} {What} (errcode {ErrCode})", api, what, errCode);
         return new WeChatException(errCode, $"WeChat {api} {what}.", innerException) { Api = api };
     }
 
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    private static bool IsAbsent(JToken? token) => token is null || token.Type == JTokenType.Null;
+
+    /// <summary>A JSON string's value; null for any other type.</summary>
+    private static string? StringOf(JToken? token) => token is JValue { Type: JTokenType.String, Value: string text } ? text : null;
+
+    /// <summary>A JSON integer within long's range, or a string holding one (WeChat has sent errcode as "45011"); else null.</summary>
+    private static long? IntegerOf(JToken? token) => token switch
+    {
+        JValue { Type: JTokenType.Integer, Value: long number } => number,
+        JValue { Type: JTokenType.String, Value: string text }
+            when long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) => number,
+        _ => null,
+    };
+
+    private static bool IsIdentifier(string value) =>
+        value.Length is >= 1 and <= MaxIdentifierLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+
+    private static bool IsPrintableAscii(string value, int maxLength) =>
+        value.Length is >= 1 && value.Length <= maxLength && value.All(c => c is > ' ' and < '\u007F');
 }

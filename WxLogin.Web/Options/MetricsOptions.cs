@@ -1,0 +1,34 @@
+using System.Net;
+
+namespace WxLogin.Web.Options;
+
+/// <summary>
+/// Who may read /metrics. Section "Metrics" (env: Metrics__AllowedNetworks=10.0.0.0/24,192.168.5.7/32).
+/// Loopback always may; everyone else gets 404. The client is the one the forwarded-headers middleware
+/// sees: behind a trusted proxy, the address in X-Forwarded-For.
+/// </summary>
+public sealed class MetricsOptions
+{
+    public const string Section = "Metrics";
+
+    /// <summary>Networks in CIDR notation, comma-separated, whose clients may scrape /metrics.</summary>
+    public string AllowedNetworks { get; set; } = "";
+
+    public bool IsValid() => Split(AllowedNetworks).All(network => IPNetwork.TryParse(network, out _));
+
+    /// <summary>
+    /// Loopback, the configured networks, or no network peer at all (a Unix socket, a named pipe, the test server).
+    /// </summary>
+    public bool Allows(IPAddress? client)
+    {
+        if (client is null || IPAddress.IsLoopback(client))
+        {
+            return true;
+        }
+        var address = client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client;
+        return Split(AllowedNetworks).Any(network => IPNetwork.Parse(network).Contains(address));
+    }
+
+    private static string[] Split(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
