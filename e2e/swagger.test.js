@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
-const { startServer } = require('./support/server.js');
+const { startServer } = require('../miniprogram/test/support/server.js');
 
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const screenshots = process.env.E2E_SCREENSHOTS || fs.mkdtempSync(path.join(os.tmpdir(), 'wxlogin-e2e-shots-'));

@@ -1,5 +1,6 @@
-// Starts the real WxLogin server (the built dll) in emulator mode on a free port with its own
-// SQLite file, and stops it again. Build first: `dotnet build WxLogin.Web`.
+// Starts the real WxLogin server (the built dll) in Development with the WeChat emulator on
+// 127.0.0.1 and a free port, with its own SQLite file, and stops it again. Used by the client's tests
+// and by e2e/. Build first: `dotnet build WxLogin.Web`.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -23,7 +24,7 @@ async function startServer() {
       ASPNETCORE_URLS: 'http://127.0.0.1:0', // Kestrel picks a free port and logs it
       ConnectionStrings__Default: `Data Source=${path.join(dataDir, 'wxlogin.db')}`,
       WeChat__Mode: 'Emulator',
-      Auth__LoginPermitsPerMinute: '10000',
+      Auth__RejectedCodesPerMinute: '1000000', // the tests' emulator error codes must not trip the per-IP limit
       DOTNET_NOLOGO: '1',
       DOTNET_CLI_TELEMETRY_OPTOUT: '1'
     },
