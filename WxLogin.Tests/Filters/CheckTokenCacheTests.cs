@@ -41,6 +41,19 @@ public sealed class CheckTokenCacheTests
     }
 
     [Test]
+    public async Task CachedToken_Answers401AtOnce_AfterTheAccountIsDeleted()
+    {
+        var login = await _factory.LoginAsync($"cache-delete-{Guid.NewGuid():N}", _client);
+        await (await _client.GetMeAsync(login.Token)).IsOkAsync(); // now cached
+
+        var delete = await _client.SendJsonAsync(HttpMethod.Delete, "/api/user/me", login.Token, null);
+        var me = await _client.GetMeAsync(login.Token);
+
+        Assert.That(delete.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        await ProblemAssert.IsProblemAsync(me, HttpStatusCode.Unauthorized, "token_invalid");
+    }
+
+    [Test]
     public async Task CachedToken_Answers401AtOnce_AfterANewerLoginOfTheSameUser()
     {
         var first = await _factory.LoginAsync("cache-relogin.1", _client);
