@@ -245,6 +245,10 @@ public sealed class HttpFailureTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await tcp.ConnectAsync(_server, timeout.Token);
         var stream = tcp.GetStream();
+        // Read while writing: a server that answers early (413) and closes may reset the connection while a
+        // large body is still being sent, and a reset discards whatever answer was not read yet.
+        var received = new MemoryStream();
+        var reading = ReadAllAsync(stream, received, timeout.Token);
         try
         {
             await stream.WriteAsync(request, timeout.Token);
@@ -255,18 +259,22 @@ public sealed class HttpFailureTests
         }
         catch (IOException)
         {
-            // The server may answer and close before taking the whole body: read what it said.
+            // The server answered and closed before taking the whole body: the reader has what it said.
         }
-        var received = new MemoryStream();
+        await reading;
+        return Parse(received.ToArray());
+    }
+
+    private static async Task ReadAllAsync(Stream stream, MemoryStream received, CancellationToken cancellationToken)
+    {
         try
         {
-            await stream.CopyToAsync(received, timeout.Token);
+            await stream.CopyToAsync(received, cancellationToken);
         }
         catch (IOException)
         {
             // A reset after the answer: keep what arrived.
         }
-        return Parse(received.ToArray());
     }
 
     private static (int Status, string ContentType, string Body) Parse(byte[] raw)
