@@ -7,7 +7,7 @@
 #   bench/run.sh lock            # another process holds the SQLite write lock for 10 s: me and login meanwhile
 #
 # Environment: WXLOGIN_SOURCE (checkout to publish; default: this repository), DURATION (10),
-# WARMUP (5), CONNECTIONS (32), THREADS (2), WXLOGIN_ENV (extra NAME=value settings for WxLogin,
+# WARMUP (5), CONNECTIONS (32), THREADS (2), SCENARIOS ("ceiling me login", in that order), WXLOGIN_ENV (extra NAME=value settings for WxLogin,
 # space-separated, e.g. "Database__LoginWaitTimeout=00:00:02").
 set -euo pipefail
 
@@ -19,6 +19,7 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
+SCENARIOS=${SCENARIOS:-ceiling me login}
 WORK=$(mktemp -d /tmp/wxlogin-bench.XXXXXX)
 PIDS=()
 
@@ -157,12 +158,17 @@ time.sleep(10); c.execute("ROLLBACK")' "$WORK/wxlogin.db" "$WORK/locked" &
   exit 0
 fi
 
-{
-  scenario ceiling me.lua "http://127.0.0.1:$CEILING_PORT" "$WORK/tokens" 
-  scenario me me.lua "http://127.0.0.1:$WEB_PORT" "$WORK/tokens"
-  scenario login login.lua "http://127.0.0.1:$WEB_PORT" "$RUN-login"
-} | tee "$WORK/results"
-awk -v me="$(field me)" -v ceiling="$(field ceiling)" 'BEGIN { printf "ratio    me/ceiling=%.2f\n", me / ceiling }'
+for name in $SCENARIOS; do
+  case $name in
+    ceiling) scenario ceiling me.lua "http://127.0.0.1:$CEILING_PORT" "$WORK/tokens" ;;
+    me) scenario me me.lua "http://127.0.0.1:$WEB_PORT" "$WORK/tokens" ;;
+    login) scenario login login.lua "http://127.0.0.1:$WEB_PORT" "$RUN-login" ;;
+    *) echo "unknown scenario: $name (ceiling, me, login)" >&2; exit 2 ;;
+  esac
+done | tee "$WORK/results"
+if [ -n "$(field me)" ] && [ -n "$(field ceiling)" ]; then
+  awk -v me="$(field me)" -v ceiling="$(field ceiling)" 'BEGIN { printf "ratio    me/ceiling=%.2f\n", me / ceiling }'
+fi
 if grep -qE ' fail|Exception' "$WORK/web.log"; then
   echo "server log has errors:" >&2
   grep -E ' fail|Exception' "$WORK/web.log" | sort | uniq -c | sort -rn | head -5 >&2
