@@ -7,7 +7,8 @@
 #   bench/run.sh lock            # another process holds the SQLite write lock for 10 s: me and login meanwhile
 #
 # Environment: WXLOGIN_SOURCE (checkout to publish; default: this repository), DURATION (10),
-# WARMUP (5), CONNECTIONS (32), THREADS (2), SCENARIOS ("ceiling me login", in that order), WXLOGIN_ENV (extra NAME=value settings for WxLogin,
+# WARMUP (5), CONNECTIONS (32), THREADS (2), WXLOGIN_PUBLISH_ARGS (extra arguments for WxLogin's
+# dotnet publish, e.g. "-r linux-x64 --self-contained false -p:PublishReadyToRun=true"), SCENARIOS ("ceiling me login", in that order), WXLOGIN_ENV (extra NAME=value settings for WxLogin,
 # space-separated, e.g. "Database__LoginWaitTimeout=00:00:02").
 set -euo pipefail
 
@@ -54,7 +55,8 @@ wait_http() { # url: up to 60 s
 }
 
 echo "publishing (Release) from $SOURCE" >&2
-timeout 600 dotnet publish "$SOURCE/WxLogin.Web/WxLogin.Web.csproj" -c Release -o "$WORK/web" -v q -nologo >&2
+# shellcheck disable=SC2086
+timeout 600 dotnet publish "$SOURCE/WxLogin.Web/WxLogin.Web.csproj" -c Release -o "$WORK/web" -v q -nologo ${WXLOGIN_PUBLISH_ARGS:-} >&2
 timeout 600 dotnet publish "$HERE/WeChatStub/WeChatStub.csproj" -c Release -o "$WORK/stub" -v q -nologo >&2
 timeout 600 dotnet publish "$HERE/Ceiling/Ceiling.csproj" -c Release -o "$WORK/ceiling" -v q -nologo >&2
 
@@ -65,8 +67,11 @@ ASPNETCORE_URLS=http://127.0.0.1:$CEILING_PORT dotnet "$WORK/ceiling/Ceiling.dll
 PIDS+=($!)
 
 mkdir -p "$WORK/keys"
+# Started in its publish folder, as IIS and a systemd WorkingDirectory do: that folder is the content
+# root, so the published appsettings.json (Production's log levels) applies. Started from elsewhere,
+# it would not be read, and the framework would log every request at Information.
 # shellcheck disable=SC2086
-env ASPNETCORE_ENVIRONMENT=Production \
+(cd "$WORK/web" && exec env ASPNETCORE_ENVIRONMENT=Production \
     ASPNETCORE_URLS=http://127.0.0.1:$WEB_PORT \
     WeChat__Mode=Live \
     WeChat__AppId=wx0123456789abcdef \
@@ -75,9 +80,8 @@ env ASPNETCORE_ENVIRONMENT=Production \
     ConnectionStrings__Default="Data Source=$WORK/wxlogin.db" \
     DataProtection__KeysPath="$WORK/keys" \
     Auth__RejectedCodesPerMinute=1000000 \
-    Logging__LogLevel__Default=Warning \
     ${WXLOGIN_ENV:-} \
-    dotnet "$WORK/web/WxLogin.Web.dll" >"$WORK/web.log" 2>&1 &
+    dotnet "$WORK/web/WxLogin.Web.dll" >"$WORK/web.log" 2>&1) &
 WEB_PID=$!
 PIDS+=($WEB_PID)
 
