@@ -28,8 +28,6 @@ public static class TelemetryExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<WxLoginMetrics>();
-        builder.Services.AddSingleton<TokenCheckMetricsFilter>();
-        builder.Services.Configure<MvcOptions>(mvc => mvc.Filters.AddService<TokenCheckMetricsFilter>(TokenCheckMetricsFilter.FilterOrder));
 
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(WxLoginMetrics.MeterName)

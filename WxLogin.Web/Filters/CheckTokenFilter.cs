@@ -4,6 +4,7 @@ using Microsoft.Net.Http.Headers;
 using WxLogin.Web.Data;
 using WxLogin.Web.Errors;
 using WxLogin.Web.Services;
+using WxLogin.Web.Telemetry;
 
 namespace WxLogin.Web.Filters;
 
@@ -21,7 +22,7 @@ public sealed class CheckTokenAttribute : ServiceFilterAttribute
 /// Reads "Authorization: Bearer &lt;token&gt;" (or a bare token), finds its user with one indexed query,
 /// checks expiry and attaches the user to the request; otherwise answers 401.
 /// </summary>
-public sealed class CheckTokenFilter(UserTokenQuery tokens, TimeProvider time) : IAsyncActionFilter
+public sealed class CheckTokenFilter(UserTokenQuery tokens, TimeProvider time, WxLoginMetrics metrics) : IAsyncActionFilter
 {
     public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
@@ -53,6 +54,7 @@ public sealed class CheckTokenFilter(UserTokenQuery tokens, TimeProvider time) :
 
         user.TokenDigest = digest;
         http.SetCurrentUser(user);
+        metrics.TokenChecked(WxLoginMetrics.Ok);
         await next();
     }
 
@@ -71,8 +73,9 @@ public sealed class CheckTokenFilter(UserTokenQuery tokens, TimeProvider time) :
         return header.Trim();
     }
 
-    private static IActionResult Unauthorized(HttpContext http, string code, string detail)
+    private IActionResult Unauthorized(HttpContext http, string code, string detail)
     {
+        metrics.TokenChecked(code);
         http.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
         return Problems.Result(http, new ApiException(StatusCodes.Status401Unauthorized, code, detail));
     }

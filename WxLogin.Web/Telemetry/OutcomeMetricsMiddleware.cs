@@ -1,13 +1,12 @@
 using Microsoft.AspNetCore.Mvc.Controllers;
-using Microsoft.AspNetCore.RateLimiting;
 using WxLogin.Web.Controllers;
 using WxLogin.Web.Errors;
 
 namespace WxLogin.Web.Telemetry;
 
 /// <summary>
-/// Counts what every request ended as, from outside the pipeline (so the rate limiter's, the body limits'
-/// and the exception handler's answers count too): each login's outcome (ok or the error code) in
+/// Counts what every request ended as, from outside the pipeline (so the rejected-code limit's, the body
+/// limits' and the exception handler's answers count too): each login's outcome (ok or the error code) in
 /// wxlogin.logins, and each 429 rate_limited in wxlogin.rate_limited.
 /// </summary>
 public sealed class OutcomeMetricsMiddleware(RequestDelegate next, WxLoginMetrics metrics)
@@ -42,9 +41,7 @@ public sealed class OutcomeMetricsMiddleware(RequestDelegate next, WxLoginMetric
         action.ControllerTypeInfo.AsType() == typeof(UserController) &&
         action.ActionName == nameof(UserController.Login);
 
-    /// <summary>The rate-limit policy the endpoint names, or else its action's name ("login").</summary>
+    /// <summary>The limited action's name ("login", the one action [LimitRejectedCodes] guards today).</summary>
     private static string PolicyOf(Endpoint? endpoint) =>
-        endpoint?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName
-        ?? endpoint?.Metadata.GetMetadata<ControllerActionDescriptor>()?.ActionName.ToLowerInvariant()
-        ?? "global";
+        endpoint?.Metadata.GetMetadata<ControllerActionDescriptor>()?.ActionName.ToLowerInvariant() ?? "global";
 }
