@@ -145,6 +145,19 @@ public sealed class ProfileRulesTests : AppFixture
         });
     }
 
+    [TestCase("u with space")]
+    [TestCase("u\nforged-log-line")]
+    [TestCase("uÜmlaut000000000000000000000")]
+    public async Task UserInfo_DoesNotStoreAUnionIdThatCannotBeWeChats(string unionId)
+    {
+        var login = await Factory.LoginAsync($"info-badunion-{Guid.NewGuid():N}", Client);
+        var (encryptedData, iv) = await Client.EncryptForAsync(login.Token, new { unionId });
+
+        var user = await (await PostUserInfoAsync(login.Token, new { encryptedData, iv })).IsOkAsync();
+
+        Assert.That(user.GetProperty("unionId").ValueKind, Is.EqualTo(JsonValueKind.Null));
+    }
+
     [Test]
     public async Task UserInfo_InAFormBody_ReadsASpaceInBase64AsThePlusItWas()
     {

@@ -14,7 +14,7 @@ public sealed class MetricsOptions
     /// <summary>Networks in CIDR notation, comma-separated, whose clients may scrape /metrics.</summary>
     public string AllowedNetworks { get; set; } = "";
 
-    public bool IsValid() => Split(AllowedNetworks).All(network => IPNetwork.TryParse(network, out _));
+    public bool IsValid() => AddressList.AreNetworks(AllowedNetworks);
 
     /// <summary>
     /// Loopback, the configured networks, or no network peer at all (a Unix socket, a named pipe, the test server).
@@ -26,9 +26,6 @@ public sealed class MetricsOptions
             return true;
         }
         var address = client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client;
-        return Split(AllowedNetworks).Any(network => IPNetwork.Parse(network).Contains(address));
+        return AddressList.Networks(AllowedNetworks).Any(network => network.Contains(address));
     }
-
-    private static string[] Split(string list) =>
-        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -18,14 +18,11 @@ public sealed class ReverseProxyOptions
     /// <summary>Proxy networks in CIDR notation, comma-separated.</summary>
     public string KnownNetworks { get; set; } = "";
 
-    public IEnumerable<IPAddress> Proxies() => Split(KnownProxies).Select(IPAddress.Parse);
+    public IEnumerable<IPAddress> Proxies() => AddressList.Items(KnownProxies).Select(IPAddress.Parse);
 
-    public IEnumerable<IPNetwork> Networks() => Split(KnownNetworks).Select(network => IPNetwork.Parse(network));
+    public IEnumerable<IPNetwork> Networks() => AddressList.Networks(KnownNetworks);
 
     public bool IsValid() =>
-        Split(KnownProxies).All(proxy => IPAddress.TryParse(proxy, out _)) &&
-        Split(KnownNetworks).All(network => IPNetwork.TryParse(network, out _));
-
-    private static string[] Split(string list) =>
-        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        AddressList.Items(KnownProxies).All(proxy => IPAddress.TryParse(proxy, out _)) &&
+        AddressList.AreNetworks(KnownNetworks);
 }

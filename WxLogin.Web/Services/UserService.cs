@@ -70,7 +70,7 @@ public sealed class UserService(
         // WeChat's placeholders (since 2022-11: "微信用户" and a grey avatar, flagged is_demote) are not the user's own.
         var demoted = info["is_demote"] is { Type: JTokenType.Boolean } flag && flag.Value<bool>();
 
-        if (Text(info, "unionId") is { Length: <= User.UnionIdMaxLength } unionId && !unionId.Any(char.IsControl))
+        if (Text(info, "unionId") is { } unionId && WeChatIdentifier.IsValid(unionId))
         {
             user.UnionId = unionId;
         }

@@ -80,9 +80,6 @@ public sealed class WeChatClient(
     /// <summary>The largest answer read. WeChat's are a few hundred bytes; a larger one is refused, not buffered.</summary>
     public const int MaxAnswerBytes = 64 * 1024;
 
-    /// <summary>openid and unionid: 1 to 64 of A-Z a-z 0-9 _ - (WeChat's are 28 or 29).</summary>
-    public const int MaxIdentifierLength = 64;
-
     private const int MaxSecretLength = 512;
 
     // JSON is UTF-8 (RFC 8259): an answer that names another charset, or holds invalid bytes, is refused.
@@ -108,7 +105,7 @@ public sealed class WeChatClient(
             {
                 throw Failure(api, WeChatException.Busy, "answered without openid or session_key strings");
             }
-            if (!IsIdentifier(openId))
+            if (!WeChatIdentifier.IsValid(openId))
             {
                 throw Failure(api, WeChatException.Busy, "answered an openid that is not 1-64 of A-Z a-z 0-9 _ -");
             }
@@ -119,7 +116,7 @@ public sealed class WeChatClient(
             string? unionId = null;
             if (!IsAbsent(answer["unionid"]))
             {
-                unionId = StringOf(answer["unionid"]) is { } text && IsIdentifier(text)
+                unionId = StringOf(answer["unionid"]) is { } text && WeChatIdentifier.IsValid(text)
                     ? text
                     : throw Failure(api, WeChatException.Busy, "answered a unionid that is not 1-64 of A-Z a-z 0-9 _ -");
             }
@@ -356,9 +353,6 @@ public sealed class WeChatClient(
             when long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) => number,
         _ => null,
     };
-
-    private static bool IsIdentifier(string value) =>
-        value.Length is >= 1 and <= MaxIdentifierLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
     private static bool IsPrintableAscii(string value, int maxLength) =>
         value.Length is >= 1 && value.Length <= maxLength && value.All(c => c is > ' ' and < '\u007F');
