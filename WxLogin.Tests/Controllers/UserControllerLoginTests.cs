@@ -9,6 +9,7 @@ using WxLogin.Tests.Infrastructure;
 using WxLogin.Web.Data;
 using WxLogin.Web.Models;
 using WxLogin.Web.Services;
+using WxLogin.Web.Services.WeChat;
 
 namespace WxLogin.Tests.Controllers;
 
@@ -297,6 +298,6 @@ public sealed class UserControllerLoginTests : AppFixture
 
     private string UnprotectSessionKey(User user) =>
         Factory.Services.GetRequiredService<IDataProtectionProvider>()
-            .CreateProtector(LoginService.SessionKeyPurpose)
+            .CreateProtector(SessionKeyProtector.Purpose)
             .Unprotect(user.SessionKeyProtected!);
 }

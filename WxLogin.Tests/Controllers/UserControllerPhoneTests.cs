@@ -343,7 +343,7 @@ public sealed class UserControllerPhoneTests : AppFixture
 
         var accessToken = await Factory.Services.GetRequiredService<AccessTokenProvider>().GetTokenAsync(CancellationToken.None);
         var sessionKey = Factory.Services.GetRequiredService<IDataProtectionProvider>()
-            .CreateProtector(LoginService.SessionKeyPurpose)
+            .CreateProtector(SessionKeyProtector.Purpose)
             .Unprotect((await StoredUserAsync(login.User.Id)).SessionKeyProtected!);
         var everything = string.Join("\n", [.. bodies, .. Factory.Logs]);
         Assert.Multiple(() =>

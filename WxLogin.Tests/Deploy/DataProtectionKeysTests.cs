@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WxLogin.Tests.Infrastructure;
 using WxLogin.Web.Data;
 using WxLogin.Web.Services;
+using WxLogin.Web.Services.WeChat;
 
 namespace WxLogin.Tests.Deploy;
 
@@ -108,6 +109,6 @@ public sealed class DataProtectionKeysTests
 
     private static string Unprotect(WxLoginFactory factory, string protectedSessionKey) =>
         factory.Services.GetRequiredService<IDataProtectionProvider>()
-            .CreateProtector(LoginService.SessionKeyPurpose)
+            .CreateProtector(SessionKeyProtector.Purpose)
             .Unprotect(protectedSessionKey);
 }

@@ -147,7 +147,7 @@ public sealed class LoginServiceTests
         _store,
         new TokenCache(Microsoft.Extensions.Options.Options.Create(new AuthOptions()), _clock),
         new TokenService(Microsoft.Extensions.Options.Options.Create(new AuthOptions()), _clock),
-        new EphemeralDataProtectionProvider(),
+        new SessionKeyProtector(new EphemeralDataProtectionProvider(), NullLogger<SessionKeyProtector>.Instance),
         _clock);
 
     private AppDbContext NewDb() =>

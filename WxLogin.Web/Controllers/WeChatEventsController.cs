@@ -14,9 +14,6 @@ namespace WxLogin.Web.Controllers;
 [Route("api/wechat/events")]
 public sealed class WeChatEventsController(WeChatPushService push) : ControllerBase
 {
-    // Throws on bytes that are not UTF-8: such a body is refused, not read with replacement characters.
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>The console's URL check: answers the echostr as plain text when the signature matches.</summary>
     [HttpGet]
     [Produces("text/plain")]
@@ -86,7 +83,7 @@ public sealed class WeChatEventsController(WeChatPushService push) : ControllerB
         }
         try
         {
-            return StrictUtf8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            return StrictUtf8.Encoding.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         }
         catch (ArgumentException)
         {

@@ -15,7 +15,7 @@ public static class WeChatErrorMap
             "WeChat is rate limiting this user. Slow down and retry later."),
         40226 => new(StatusCodes.Status403Forbidden, ErrorCodes.WxUserBlocked,
             "WeChat blocked this login as high risk."),
-        WeChatException.Busy => new(StatusCodes.Status503ServiceUnavailable, ErrorCodes.WxUnavailable,
+        WeChatException.Busy or WeChatException.Unavailable => new(StatusCodes.Status503ServiceUnavailable, ErrorCodes.WxUnavailable,
             "WeChat is unavailable right now. Retry later with a new code."),
         // Our access_token was refused even after one fresh fetch and one retry (AccessTokenProvider).
         40001 or 40014 or 42001 => new(StatusCodes.Status503ServiceUnavailable, ErrorCodes.WxUnavailable,

@@ -5,7 +5,7 @@ using WxLogin.Web.Services.WeChat;
 
 namespace WxLogin.Web.Extensions;
 
-/// <summary>The WeChat client: its HttpClient, its circuit breaker, and the emulator in its place when asked.</summary>
+/// <summary>The WeChat client: its HttpClient, its circuit breaker, the session_key protector, and the emulator in its place when asked.</summary>
 public static class WeChatExtensions
 {
     public static void AddWeChat(this WebApplicationBuilder builder)
@@ -13,14 +13,10 @@ public static class WeChatExtensions
         builder.Services.AddOptions<WeChatCircuitBreakerOptions>().BindConfiguration(WeChatCircuitBreakerOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<WeChatCircuitBreaker>();
+        builder.Services.AddSingleton<SessionKeyProtector>();
         builder.Services.AddSingleton<WeChatEmulator>();
         builder.Services.AddHttpClient<IWeChatClient, WeChatClient>((services, http) =>
-            {
-                http.BaseAddress = WithTrailingSlash(services.GetRequiredService<IOptions<WeChatOptions>>().Value.ApiBaseUrl);
-                // WeChatClient times each call itself (WeChat:Timeout, headers and body), so it can tell a
-                // timeout from a caller who gave up.
-                http.Timeout = Timeout.InfiniteTimeSpan;
-            })
+                WeChatClient.Configure(http, services.GetRequiredService<IOptions<WeChatOptions>>().Value))
             // These URLs carry secrets: jscode2session's the AppSecret, getuserphonenumber's the access_token.
             // .NET redacts query strings in the factory's logs, but one AppContext switch
             // (System.Net.Http.DisableUriRedaction) undoes that: log nothing here.
@@ -40,7 +36,4 @@ public static class WeChatExtensions
         AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
     };
-
-    private static Uri WithTrailingSlash(Uri uri) =>
-        uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 }

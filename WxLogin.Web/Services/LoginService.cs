@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using WxLogin.Web.Data;
 using WxLogin.Web.Errors;
 using WxLogin.Web.Models;
@@ -19,14 +18,9 @@ public sealed class LoginService(
     LoginStore store,
     TokenCache cache,
     TokenService tokens,
-    IDataProtectionProvider dataProtection,
+    SessionKeyProtector sessionKeys,
     TimeProvider time)
 {
-    /// <summary>Purpose string of the Data Protection key that encrypts session_key at rest.</summary>
-    public const string SessionKeyPurpose = "WxLogin.SessionKey";
-
-    private readonly IDataProtector _sessionKeys = dataProtection.CreateProtector(SessionKeyPurpose);
-
     public async Task<LoginResult> LoginAsync(string? code, CancellationToken cancellationToken)
     {
         var validCode = ValidateCode(code);
@@ -35,7 +29,7 @@ public sealed class LoginService(
         var user = await store.SaveLoginAsync(new LoginWrite(
             session.OpenId,
             session.UnionId,
-            _sessionKeys.Protect(session.SessionKey),
+            sessionKeys.Protect(session.SessionKey),
             token.Digest,
             token.ExpiresAt,
             time.GetUtcNow().UtcDateTime), cancellationToken);

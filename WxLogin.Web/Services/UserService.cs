@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Newtonsoft.Json.Linq;
 using WxLogin.Web.Data;
@@ -18,9 +16,8 @@ public sealed class UserService(
     AccessTokenProvider accessTokens,
     WeChatDataCrypto crypto,
     AppDbContext db,
-    IDataProtectionProvider dataProtection,
-    TimeProvider time,
-    ILogger<UserService> logger)
+    SessionKeyProtector sessionKeys,
+    TimeProvider time)
 {
     /// <summary>encryptedData of a phone number or a user profile is well under 2 KB; anything far larger is not one.</summary>
     public const int MaxEncryptedDataLength = 16 * 1024;
@@ -115,26 +112,8 @@ public sealed class UserService(
         return user;
     }
 
-    /// <summary>
-    /// The user's session_key in clear, for decryption (and the Development encrypt helper). A key that
-    /// no longer unprotects (Data Protection keys lost) is stale: logging in again stores a new one.
-    /// </summary>
-    internal string SessionKeyOf(User user)
-    {
-        if (user.SessionKeyProtected is null)
-        {
-            throw WeChatDataCrypto.SessionKeyStale();
-        }
-        try
-        {
-            return dataProtection.CreateProtector(LoginService.SessionKeyPurpose).Unprotect(user.SessionKeyProtected);
-        }
-        catch (CryptographicException)
-        {
-            logger.LogWarning("The stored session_key of user {UserId} cannot be unprotected; was the Data Protection key ring lost?", user.Id);
-            throw WeChatDataCrypto.SessionKeyStale();
-        }
-    }
+    /// <summary>The user's session_key in clear, for decryption (and the Development encrypt helper).</summary>
+    internal string SessionKeyOf(User user) => sessionKeys.Unprotect(user);
 
     /// <summary>The tracked row of the current user, session_key included (the [CheckToken] query leaves it out).</summary>
     internal Task<User> LoadAsync(User current, CancellationToken cancellationToken) =>

@@ -22,6 +22,7 @@ public sealed class WeChatCircuitBreakerTests
         Http500,
         ConnectionRefused,
         Hang,
+        TrickleBody,
         Errcode40029,
         Answer,
     }
@@ -34,7 +35,7 @@ public sealed class WeChatCircuitBreakerTests
 
         for (var i = 0; i < 10; i++)
         {
-            _wechat = (WeChatBehaviour)(i % 3); // 5xx, connection refused and timeouts all count
+            _wechat = (WeChatBehaviour)(i % 4); // 5xx, connection refused, and timeouts before or during the body all count
             await AssertLoginAsync(client, HttpStatusCode.ServiceUnavailable, "wx_unavailable");
         }
         _wechat = WeChatBehaviour.Answer;
@@ -42,6 +43,47 @@ public sealed class WeChatCircuitBreakerTests
 
         Assert.That(_stub.Requests, Has.Count.EqualTo(10), "each failed login called WeChat once (no retry); the 11th did not call it");
         Assert.That(factory.Logs, Has.Some.Contains("WeChat circuit breaker opened: 10 calls in a row failed"));
+        Assert.That(factory.Logs, Has.Some.Contains("WeChat jscode2session unavailable: not called, the circuit breaker is open"));
+    }
+
+    [Test]
+    public async Task FailuresOlderThanTheSamplingDuration_AreForgotten()
+    {
+        using var factory = Factory();
+        using var client = factory.CreateClient();
+
+        for (var i = 0; i < 9; i++)
+        {
+            await AssertLoginAsync(client, HttpStatusCode.ServiceUnavailable, "wx_unavailable");
+        }
+        factory.Clock.Advance(TimeSpan.FromSeconds(10));
+        await AssertLoginAsync(client, HttpStatusCode.ServiceUnavailable, "wx_unavailable");
+        _wechat = WeChatBehaviour.Answer;
+        await AssertLoginAsync(client, HttpStatusCode.OK, null);
+
+        Assert.That(_stub.Requests, Has.Count.EqualTo(11), "10 failures, but only one within the last 10 s: the circuit stayed closed");
+    }
+
+    [Test]
+    public async Task AnAnswerWithinTheSamplingDuration_KeepsTheCircuitClosed_HoweverManyFailuresFollow()
+    {
+        using var factory = Factory(new Dictionary<string, string?> { ["WeChat:CircuitBreaker:SamplingDuration"] = "00:00:30" });
+        using var client = factory.CreateClient();
+        _wechat = WeChatBehaviour.Errcode40029;
+        await AssertLoginAsync(client, HttpStatusCode.BadRequest, "code_invalid");
+
+        _wechat = WeChatBehaviour.Http500;
+        factory.Clock.Advance(TimeSpan.FromSeconds(20));
+        for (var i = 0; i < 15; i++)
+        {
+            await AssertLoginAsync(client, HttpStatusCode.ServiceUnavailable, "wx_unavailable");
+        }
+        Assert.That(_stub.Requests, Has.Count.EqualTo(16), "the answer 20 s ago is within the window: still closed");
+
+        factory.Clock.Advance(TimeSpan.FromSeconds(10));
+        await AssertLoginAsync(client, HttpStatusCode.ServiceUnavailable, "wx_unavailable");
+        await AssertLoginAsync(client, HttpStatusCode.ServiceUnavailable, "wx_unavailable");
+        Assert.That(_stub.Requests, Has.Count.EqualTo(17), "once the answer left the window, the next failure opened the circuit");
     }
 
     [Test]
@@ -161,8 +203,9 @@ public sealed class WeChatCircuitBreakerTests
         Assert.That(_stub.Requests, Has.Count.EqualTo(3));
     }
 
-    [TestCase("WeChat:CircuitBreaker:FailureThreshold", "0")]
+    [TestCase("WeChat:CircuitBreaker:FailureThreshold", "1")]
     [TestCase("WeChat:CircuitBreaker:BreakDuration", "00:00:00")]
+    [TestCase("WeChat:CircuitBreaker:SamplingDuration", "00:00:00.500")]
     public void OutOfRangeBreakerSettings_RefuseToStart(string key, string value)
     {
         using var factory = new WxLoginFactory(new Dictionary<string, string?> { [key] = value });
@@ -186,13 +229,20 @@ public sealed class WeChatCircuitBreakerTests
                 case WeChatBehaviour.Hang:
                     await Task.Delay(Timeout.Infinite, cancel);
                     throw new OperationCanceledException(cancel);
+                case WeChatBehaviour.TrickleBody:
+                    return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StalledContent() };
                 case WeChatBehaviour.Errcode40029:
                     return Text(HttpStatusCode.OK, """{"errcode":40029,"errmsg":"invalid code"}""");
                 default:
                     return Text(HttpStatusCode.OK, Session);
             }
         });
-        var all = new Dictionary<string, string?> { ["WeChat:Mode"] = "Live", ["WeChat:Timeout"] = "00:00:00.200" };
+        var all = new Dictionary<string, string?>
+        {
+            ["WeChat:Mode"] = "Live",
+            ["WeChat:Timeout"] = "00:00:00.200",
+            ["Logging:LogLevel:WxLogin.Web.Services.WeChat.WeChatClient"] = "Debug", // the breaker's refusals
+        };
         foreach (var (key, value) in settings ?? [])
         {
             all[key] = value;

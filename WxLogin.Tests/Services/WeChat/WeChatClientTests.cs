@@ -24,14 +24,18 @@ public sealed class WeChatClientTests
 
     private IMeterFactory Meters => _services.GetRequiredService<IMeterFactory>();
 
-    private WeChatClient Client(StubHttpHandler handler, TimeSpan? timeout = null) =>
-        new(new HttpClient(handler) { BaseAddress = new Uri("https://api.weixin.qq.com/") },
-            Microsoft.Extensions.Options.Options.Create(new WeChatOptions { AppId = "wx123", AppSecret = "s3cr3t&x=y", Timeout = timeout ?? TimeSpan.FromSeconds(5) }),
+    private WeChatClient Client(StubHttpHandler handler, TimeSpan? timeout = null)
+    {
+        var options = new WeChatOptions { AppId = "wx123", AppSecret = "s3cr3t&x=y", Timeout = timeout ?? TimeSpan.FromSeconds(5) };
+        var http = new HttpClient(handler);
+        WeChatClient.Configure(http, options);
+        return new(http, Microsoft.Extensions.Options.Options.Create(options),
             new WeChatCircuitBreaker(Microsoft.Extensions.Options.Options.Create(new WeChatCircuitBreakerOptions()), TimeProvider.System, Meters,
                 NullLogger<WeChatCircuitBreaker>.Instance),
             new WxLoginMetrics(Meters),
             TimeProvider.System,
             NullLogger<WeChatClient>.Instance);
+    }
 
     [TestCase("text/plain")]
     [TestCase("application/json")]
@@ -118,6 +122,37 @@ public sealed class WeChatClientTests
     }
 
     [Test]
+    public async Task Code2Session_ThrowsBusy_WhenTheBodyStallsPastTheTimeout()
+    {
+        var handler = new StubHttpHandler((_, _) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StalledContent() }));
+
+        var call = Client(handler, TimeSpan.FromMilliseconds(200)).Code2SessionAsync("code", CancellationToken.None);
+        var first = await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        Assert.That(first, Is.SameAs(call), "the timeout covers the body, not only the headers");
+        var exception = Assert.ThrowsAsync<WeChatException>(() => call);
+        Assert.That(exception!.ErrCode, Is.EqualTo(WeChatException.Busy));
+    }
+
+    [Test]
+    public async Task Code2Session_ThrowsUnavailable_WithoutCallingWeChat_WhileTheCircuitIsOpen()
+    {
+        var handler = StubHttpHandler.Text("busy", status: HttpStatusCode.BadGateway);
+        var client = Client(handler);
+        for (var i = 0; i < new WeChatCircuitBreakerOptions().FailureThreshold; i++)
+        {
+            Assert.That((await Catch(client)).ErrCode, Is.EqualTo(WeChatException.Busy));
+        }
+
+        var refused = await Catch(client);
+
+        Assert.That(refused.ErrCode, Is.EqualTo(WeChatException.Unavailable));
+        Assert.That(refused.Api, Is.EqualTo("jscode2session"));
+        Assert.That(handler.Requests, Has.Count.EqualTo(10));
+    }
+
+    [Test]
     public void Code2Session_ThrowsBusy_OnConnectionFailure_WithoutTheUrlInTheMessage()
     {
         var handler = new StubHttpHandler((request, _) =>
@@ -143,5 +178,18 @@ public sealed class WeChatClientTests
 
         Assert.That(async () => await Client(handler).Code2SessionAsync("code", cancel.Token),
             Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    private static async Task<WeChatException> Catch(WeChatClient client)
+    {
+        try
+        {
+            await client.Code2SessionAsync("code", CancellationToken.None);
+        }
+        catch (WeChatException ex)
+        {
+            return ex;
+        }
+        throw new AssertionException("the call succeeded");
     }
 }

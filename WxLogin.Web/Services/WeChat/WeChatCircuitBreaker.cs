@@ -1,130 +1,90 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
 using WxLogin.Web.Options;
 using WxLogin.Web.Telemetry;
 
 namespace WxLogin.Web.Services.WeChat;
 
 /// <summary>
-/// The circuit breaker in front of WeChat (singleton, shared by every call): after
-/// <see cref="WeChatCircuitBreakerOptions.FailureThreshold"/> consecutive failures (no answer, a timeout,
-/// an HTTP 5xx) it opens, and calls fail at once for <see cref="WeChatCircuitBreakerOptions.BreakDuration"/>.
-/// Then exactly one trial call goes through: its success closes the circuit, its failure opens it again.
-/// An errcode is an answer: WeChat is up, so it counts as a success here.
+/// The circuit breaker in front of WeChat (singleton, shared by every call): Polly's, with a failure ratio of
+/// 1.0, so it opens once <see cref="WeChatCircuitBreakerOptions.FailureThreshold"/> calls failed (no answer,
+/// a timeout, an HTTP 5xx) and none was answered within <see cref="WeChatCircuitBreakerOptions.SamplingDuration"/>.
+/// Open, calls fail at once (<see cref="BrokenCircuitException"/>) for
+/// <see cref="WeChatCircuitBreakerOptions.BreakDuration"/>; then one trial call goes through while others still
+/// fail at once: its answer closes the circuit, its failure opens it again.
 /// </summary>
 /// <remarks>
-/// Polly's breaker counts a failure ratio over a sampling window; this one counts consecutive failures,
-/// which is what the operator's setting says. Nothing is retried: a code WeChat may have consumed cannot be.
+/// An errcode is an answer: WeChat is up. A call the caller gave up on tells nothing of WeChat, but Polly has
+/// no "no outcome": it counts as an answer, so it cannot open the circuit (and, as the trial, closes it).
+/// Nothing is retried: a code WeChat may have consumed cannot be.
 /// </remarks>
 public sealed class WeChatCircuitBreaker
 {
-    private readonly IOptions<WeChatCircuitBreakerOptions> _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<WeChatCircuitBreaker> _logger;
-    private readonly Lock _gate = new();
-    private int _consecutiveFailures;
-    private DateTimeOffset? _openUntil; // null: closed
-    private bool _trialInFlight;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly CircuitBreakerStateProvider _state = new();
+    private volatile bool _trialRunning;
 
     public WeChatCircuitBreaker(IOptions<WeChatCircuitBreakerOptions> options, TimeProvider time, IMeterFactory meters,
         ILogger<WeChatCircuitBreaker> logger)
     {
-        _options = options;
-        _time = time;
-        _logger = logger;
+        var settings = options.Value;
+        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                FailureRatio = 1.0,
+                MinimumThroughput = settings.FailureThreshold,
+                SamplingDuration = settings.SamplingDuration,
+                BreakDuration = settings.BreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(IsFailure(args.Outcome)),
+                StateProvider = _state,
+                OnHalfOpened = _ =>
+                {
+                    _trialRunning = true;
+                    return default;
+                },
+                OnOpened = args =>
+                {
+                    var why = _trialRunning ? "the trial call failed" : $"{settings.FailureThreshold} calls in a row failed";
+                    _trialRunning = false;
+                    logger.LogWarning("WeChat circuit breaker opened: {Why}; WeChat calls fail at once (503 wx_unavailable) for {BreakDuration}, then one trial call decides",
+                        why, args.BreakDuration);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    _trialRunning = false;
+                    logger.LogInformation("WeChat circuit breaker closed: the trial call was answered");
+                    return default;
+                },
+            })
+            .Build();
         meters.Create(WxLoginMetrics.MeterName).CreateObservableGauge("wxlogin.wechat.circuit_open", () => IsOpen ? 1 : 0,
             description: "1 while the WeChat circuit breaker makes calls fail at once, else 0.");
     }
 
-    /// <summary>True while calls fail at once (open, or half-open with the trial call under way).</summary>
-    public bool IsOpen
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _openUntil is { } until && (_time.GetUtcNow() < until || _trialInFlight);
-            }
-        }
-    }
+    /// <summary>True from the moment the circuit opens until a trial call is answered.</summary>
+    public bool IsOpen => _state.CircuitState is not CircuitState.Closed;
 
     /// <summary>
-    /// Whether a call may go to WeChat now. Closed: yes. Open: no. Half-open (the break is over): yes for
-    /// one caller, the trial (<paramref name="isTrial"/>), and no for the others until it has an outcome.
+    /// Sends through the breaker. Throws <see cref="BrokenCircuitException"/> without calling
+    /// <paramref name="send"/> while the circuit is open; otherwise what <paramref name="send"/> gives or throws.
     /// </summary>
-    public bool TryEnter(out bool isTrial)
-    {
-        isTrial = false;
-        lock (_gate)
-        {
-            if (_openUntil is not { } until)
-            {
-                return true;
-            }
-            if (_time.GetUtcNow() < until || _trialInFlight)
-            {
-                return false;
-            }
-            _trialInFlight = true;
-            isTrial = true;
-            return true;
-        }
-    }
+    public ValueTask<HttpResponseMessage> SendAsync(Func<CancellationToken, ValueTask<HttpResponseMessage>> send,
+        CancellationToken cancellationToken) =>
+        _pipeline.ExecuteAsync(send, cancellationToken);
 
-    /// <summary>WeChat answered (whatever the errcode).</summary>
-    public void Succeeded(bool isTrial)
+    /// <summary>
+    /// WeChat did not answer: no connection, the answer broke off, HttpClient's timeout, or an HTTP 5xx. An
+    /// answer over the size limit was an answer (a bad one), and a caller's cancellation is not WeChat's failure.
+    /// </summary>
+    private static bool IsFailure(Outcome<HttpResponseMessage> outcome) => outcome.Exception switch
     {
-        lock (_gate)
-        {
-            if (isTrial)
-            {
-                _trialInFlight = false;
-                _openUntil = null;
-                _logger.LogInformation("WeChat circuit breaker closed: the trial call was answered");
-            }
-            if (_openUntil is null)
-            {
-                _consecutiveFailures = 0;
-            }
-        }
-    }
-
-    /// <summary>No answer, a timeout or an HTTP 5xx.</summary>
-    public void Failed(bool isTrial)
-    {
-        lock (_gate)
-        {
-            if (isTrial)
-            {
-                _trialInFlight = false;
-                Open("the trial call failed");
-            }
-            else if (_openUntil is null && ++_consecutiveFailures >= _options.Value.FailureThreshold)
-            {
-                Open($"{_consecutiveFailures} calls in a row failed");
-            }
-            // Otherwise the circuit is already open: calls that started before it opened change nothing.
-        }
-    }
-
-    /// <summary>The call ended without an outcome (the caller gave up): the trial, if it was one, goes to the next caller.</summary>
-    public void Abandoned(bool isTrial)
-    {
-        if (isTrial)
-        {
-            lock (_gate)
-            {
-                _trialInFlight = false;
-            }
-        }
-    }
-
-    private void Open(string why)
-    {
-        var breakDuration = _options.Value.BreakDuration;
-        _openUntil = _time.GetUtcNow() + breakDuration;
-        _consecutiveFailures = 0;
-        _logger.LogWarning("WeChat circuit breaker opened: {Why}; WeChat calls fail at once (503 wx_unavailable) for {BreakDuration}, then one trial call decides",
-            why, breakDuration);
-    }
+        null => (int)outcome.Result!.StatusCode >= 500,
+        HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded } => false,
+        HttpRequestException or IOException => true,
+        OperationCanceledException { InnerException: TimeoutException } => true,
+        _ => false,
+    };
 }

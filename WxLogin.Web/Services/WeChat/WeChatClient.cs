@@ -1,9 +1,9 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using Polly.CircuitBreaker;
 using WxLogin.Web.Models;
 using WxLogin.Web.Options;
 using WxLogin.Web.Telemetry;
@@ -80,10 +80,19 @@ public sealed class WeChatClient(
     /// <summary>The largest answer read. WeChat's are a few hundred bytes; a larger one is refused, not buffered.</summary>
     public const int MaxAnswerBytes = 64 * 1024;
 
-    private const int MaxSecretLength = 512;
+    /// <summary>
+    /// The HttpClient's part: WeChat's root, and limits the client enforces itself. Its timeout covers the
+    /// headers and the body, so a server that trickles its answer is cut off too; the buffer limit refuses a
+    /// larger answer (by its Content-Length, or once that many bytes came) without holding it whole.
+    /// </summary>
+    public static void Configure(HttpClient http, WeChatOptions options)
+    {
+        http.BaseAddress = options.ApiBaseUrl.AbsoluteUri.EndsWith('/') ? options.ApiBaseUrl : new Uri(options.ApiBaseUrl.AbsoluteUri + "/");
+        http.Timeout = options.Timeout;
+        http.MaxResponseContentBufferSize = MaxAnswerBytes;
+    }
 
-    // JSON is UTF-8 (RFC 8259): an answer that names another charset, or holds invalid bytes, is refused.
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private const int MaxSecretLength = 512;
 
     private static readonly JsonSerializerSettings JsonSettings = new() { DateParseHandling = DateParseHandling.None };
 
@@ -161,23 +170,17 @@ public sealed class WeChatClient(
 
     /// <summary>
     /// One call: through the breaker, sent once, its answer parsed and read by <paramref name="read"/>;
-    /// counted in wxlogin.wechat.requests with its errcode (0 success, -1 no usable answer).
+    /// counted in wxlogin.wechat.requests with its errcode (0 success, -1 no usable answer) when it was sent.
     /// </summary>
     private async Task<T> CallAsync<T>(string api, Func<HttpRequestMessage> createRequest, Func<JObject, T> read,
         CancellationToken cancellationToken)
     {
-        if (!breaker.TryEnter(out var isTrial))
-        {
-            throw Failure(api, WeChatException.Busy,
-                "was not called: the circuit breaker is open after consecutive failures", LogLevel.Debug);
-        }
-
         var started = time.GetTimestamp();
         var errCode = WeChatException.Busy;
         var sent = true;
         try
         {
-            var answer = Parse(await SendAsync(api, createRequest, isTrial, cancellationToken), api);
+            var answer = Parse(await SendAsync(api, createRequest, cancellationToken), api);
             var result = read(answer);
             errCode = 0;
             return result;
@@ -185,6 +188,7 @@ public sealed class WeChatClient(
         catch (WeChatException ex)
         {
             errCode = ex.ErrCode;
+            sent = ex.ErrCode != WeChatException.Unavailable;
             throw;
         }
         catch (OperationCanceledException)
@@ -202,91 +206,63 @@ public sealed class WeChatClient(
     }
 
     /// <summary>
-    /// Sends the request (no redirects: see the registration) within WeChat:Timeout and returns the body as
-    /// text, read up to <see cref="MaxAnswerBytes"/>. Tells the breaker, once, whether WeChat answered.
+    /// Sends the request through the breaker and returns the body as text. The HttpClient (see
+    /// <see cref="Configure"/>) bounds the whole exchange, headers and body, by WeChat:Timeout, buffers at most
+    /// <see cref="MaxAnswerBytes"/>, and follows no redirect.
     /// </summary>
-    private async Task<string> SendAsync(string api, Func<HttpRequestMessage> createRequest, bool isTrial, CancellationToken cancellationToken)
+    private async Task<string> SendAsync(string api, Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
     {
-        bool? answered = null; // true: WeChat is up (whatever it said); false: it is not; null: unknown
-        // The timeout covers the headers and the body: a server that trickles its answer is cut off too.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.Timeout);
         try
         {
-            using var request = createRequest();
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            answered = (int)response.StatusCode < 500;
+            using var response = await breaker.SendAsync(async token =>
+            {
+                using var request = createRequest();
+                return await http.SendAsync(request, token);
+            }, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 // 3xx included: a redirect is not followed, wherever it points.
                 throw Failure(api, WeChatException.Busy, $"answered HTTP {(int)response.StatusCode}");
             }
-            return await ReadBoundedAsync(api, response.Content, timeout.Token);
+            return await DecodeAsync(api, response.Content, cancellationToken);
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (BrokenCircuitException)
         {
-            // WeChat:Timeout elapsed; the caller did not give up.
-            answered = false;
+            // Its own kind and its own line: not one of WeChat's answers, and no errcode.
+            logger.LogDebug("WeChat {Api} unavailable: not called, the circuit breaker is open", api);
+            throw new WeChatException(WeChatException.Unavailable, $"WeChat {api} was not called: the circuit breaker is open.") { Api = api };
+        }
+        catch (OperationCanceledException ex) when (ex.InnerException is TimeoutException)
+        {
             throw Failure(api, WeChatException.Busy, "timed out", innerException: ex);
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            throw Failure(api, WeChatException.Busy, $"answered with a body over {MaxAnswerBytes / 1024} KB");
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            answered = false;
             // The exception's own message may name the URL, which carries the secret or the access_token:
             // keep only its kind, and not the exception itself.
             var kind = ex is HttpRequestException request ? request.HttpRequestError.ToString() : "the answer broke off";
             throw Failure(api, WeChatException.Busy, $"could not be reached ({kind})");
         }
-        finally
-        {
-            switch (answered)
-            {
-                case true: breaker.Succeeded(isTrial); break;
-                case false: breaker.Failed(isTrial); break;
-                default: breaker.Abandoned(isTrial); break; // the caller gave up first
-            }
-        }
     }
 
-    /// <summary>The body as UTF-8 text, read in one bounded buffer: a larger answer is refused, never held whole.</summary>
-    private async Task<string> ReadBoundedAsync(string api, HttpContent content, CancellationToken cancellationToken)
+    /// <summary>The buffered body as UTF-8 text; another charset, or bytes that are not UTF-8, are refused.</summary>
+    private async Task<string> DecodeAsync(string api, HttpContent content, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength > MaxAnswerBytes)
-        {
-            throw TooLarge(api);
-        }
         if (content.Headers.ContentType?.CharSet is { } charset && !IsUtf8(charset))
         {
             throw Failure(api, WeChatException.Busy, $"answered in charset {LogText.Escape(charset)}, not UTF-8");
         }
-        var buffer = ArrayPool<byte>.Shared.Rent(MaxAnswerBytes + 1);
         try
         {
-            await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-            var length = 0;
-            int read;
-            // One byte past the limit is enough to know the answer is too large; the rest is never read.
-            while (length <= MaxAnswerBytes &&
-                (read = await stream.ReadAsync(buffer.AsMemory(length, MaxAnswerBytes + 1 - length), cancellationToken)) > 0)
-            {
-                length += read;
-            }
-            if (length > MaxAnswerBytes)
-            {
-                throw TooLarge(api);
-            }
-            try
-            {
-                return StrictUtf8.GetString(buffer, 0, length).TrimStart('\uFEFF');
-            }
-            catch (DecoderFallbackException)
-            {
-                throw Failure(api, WeChatException.Busy, "answered with a body that is not UTF-8");
-            }
+            return StrictUtf8.Encoding.GetString(await content.ReadAsByteArrayAsync(cancellationToken)).TrimStart('\uFEFF');
         }
-        finally
+        catch (DecoderFallbackException)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            throw Failure(api, WeChatException.Busy, "answered with a body that is not UTF-8");
         }
     }
 
@@ -295,9 +271,6 @@ public sealed class WeChatClient(
         charset.Trim('"', ' ') is var name &&
         (name.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || name.Equals("utf8", StringComparison.OrdinalIgnoreCase) ||
          name.Equals("us-ascii", StringComparison.OrdinalIgnoreCase));
-
-    private WeChatException TooLarge(string api) =>
-        Failure(api, WeChatException.Busy, $"answered with a body over {MaxAnswerBytes / 1024} KB");
 
     /// <summary>Parses an answer and throws on a non-zero errcode (a missing errcode is success).</summary>
     private JObject Parse(string body, string api)

@@ -17,9 +17,6 @@ public sealed class WeChatDataCrypto(IOptions<WeChatOptions> options)
 {
     private const int BlockBytes = 16;
 
-    // Throws on bytes that are not UTF-8, so a garbled plaintext cannot slip through as text.
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private static readonly JsonSerializerSettings JsonSettings = new() { DateParseHandling = DateParseHandling.None };
 
     /// <summary>
@@ -47,7 +44,7 @@ public sealed class WeChatDataCrypto(IOptions<WeChatOptions> options)
             aes.Key = key;
             var plainText = aes.DecryptCbc(cipherText, ivBytes, PaddingMode.PKCS7);
             // A wrong iv of the right length still unpads cleanly and garbles only the first block: the JSON parse catches it.
-            data = JsonConvert.DeserializeObject<JObject>(StrictUtf8.GetString(plainText), JsonSettings)
+            data = JsonConvert.DeserializeObject<JObject>(StrictUtf8.Encoding.GetString(plainText), JsonSettings)
                 ?? throw new JsonException("empty plaintext");
         }
         catch (Exception ex) when (ex is CryptographicException or ArgumentException or JsonException)

@@ -22,9 +22,6 @@ public static class WeChatMessageCrypto
 
     private const int LengthBytes = 4;
 
-    // Throws on bytes that are not UTF-8, so a garbled plaintext cannot slip through as text.
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>Lowercase hex SHA-1 of the parts, sorted as strings (ordinal) and concatenated.</summary>
     public static string Signature(params string[] parts)
     {
@@ -101,7 +98,7 @@ public static class WeChatMessageCrypto
         }
         try
         {
-            return (StrictUtf8.GetString(rest[..messageLength]), StrictUtf8.GetString(rest[messageLength..]));
+            return (StrictUtf8.Encoding.GetString(rest[..messageLength]), StrictUtf8.Encoding.GetString(rest[messageLength..]));
         }
         catch (ArgumentException)
         {
