@@ -180,6 +180,35 @@ public sealed class WeChatClientTests
             Throws.InstanceOf<OperationCanceledException>());
     }
 
+    [Test]
+    public async Task CallsTheCallerGaveUpOn_DoNotOpenTheCircuit()
+    {
+        CancellationTokenSource? caller = null;
+        var handler = new StubHttpHandler(async (_, token) =>
+        {
+            if (caller is not null)
+            {
+                await caller.CancelAsync();
+                await Task.Delay(Timeout.Infinite, token);
+            }
+            return new HttpResponseMessage { Content = new StringContent($$"""{"session_key":"{{SessionKey}}","openid":"oABC"}""") };
+        });
+        var client = Client(handler);
+        for (var i = 0; i < 2 * new WeChatCircuitBreakerOptions().FailureThreshold; i++)
+        {
+            using (caller = new CancellationTokenSource())
+            {
+                Assert.That(async () => await client.Code2SessionAsync("code", caller.Token), Throws.InstanceOf<OperationCanceledException>());
+            }
+        }
+        caller = null;
+
+        var session = await client.Code2SessionAsync("code", CancellationToken.None);
+
+        Assert.That(session.OpenId, Is.EqualTo("oABC"), "a client that hung up is not WeChat failing");
+        Assert.That(handler.Requests, Has.Count.EqualTo(21));
+    }
+
     private static async Task<WeChatException> Catch(WeChatClient client)
     {
         try
