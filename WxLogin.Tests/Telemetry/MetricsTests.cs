@@ -9,14 +9,14 @@ namespace WxLogin.Tests.Telemetry;
 
 /// <summary>
 /// GET /metrics in Prometheus text: our instruments by their contract names and tags, the framework's
-/// meters, and only for loopback or Metrics:AllowedNetworks. NonParallelizable: OpenTelemetry listens
+/// meters with our error-code tag, and only for loopback or Metrics:AllowedNetworks. NonParallelizable: OpenTelemetry listens
 /// to meters by name, so another app running at the same time would add to the counts.
 /// </summary>
 [NonParallelizable]
 public sealed class MetricsTests
 {
     [Test]
-    public async Task Logins_AreCountedByOutcome_OkOrTheErrorCode()
+    public async Task Answers_AreCountedByRouteStatusAndErrorCode_OnTheFrameworksRequestDuration()
     {
         using var factory = new WxLoginFactory();
         using var client = factory.CreateClient();
@@ -29,10 +29,11 @@ public sealed class MetricsTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(Value(metrics, "wxlogin_logins_total", "outcome=\"ok\""), Is.EqualTo(1), metrics);
-            Assert.That(Value(metrics, "wxlogin_logins_total", "outcome=\"code_invalid\""), Is.EqualTo(1), metrics);
-            Assert.That(Value(metrics, "wxlogin_logins_total", "outcome=\"wx_unavailable\""), Is.EqualTo(1), metrics);
-            Assert.That(Value(metrics, "wxlogin_logins_total", "outcome=\"code_missing\""), Is.EqualTo(1), metrics);
+            Assert.That(Logins(metrics, "http_response_status_code=\"200\""), Is.EqualTo(1), metrics);
+            Assert.That(Logins(metrics, "wxlogin_code="), Is.EqualTo(3), "every failure carries its code, success none");
+            Assert.That(Logins(metrics, "http_response_status_code=\"400\"", "wxlogin_code=\"code_invalid\""), Is.EqualTo(1), metrics);
+            Assert.That(Logins(metrics, "http_response_status_code=\"503\"", "wxlogin_code=\"wx_unavailable\""), Is.EqualTo(1), metrics);
+            Assert.That(Logins(metrics, "http_response_status_code=\"400\"", "wxlogin_code=\"code_missing\""), Is.EqualTo(1), metrics);
             Assert.That(metrics, Does.Not.Contain(ok.User.OpenId).And.Not.Contain(ok.Token), "no tag carries a user or a token");
         });
     }
@@ -81,7 +82,7 @@ public sealed class MetricsTests
     }
 
     [Test]
-    public async Task RateLimitedRequests_AreCountedByPolicy()
+    public async Task RateLimitedAnswers_CarryTheirCode()
     {
         using var factory = new WxLoginFactory(new Dictionary<string, string?> { ["Auth:RejectedCodesPerMinute"] = "1" });
         using var client = factory.CreateClient();
@@ -92,11 +93,7 @@ public sealed class MetricsTests
         var metrics = await ScrapeAsync(client);
 
         await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.TooManyRequests, "rate_limited");
-        Assert.Multiple(() =>
-        {
-            Assert.That(Value(metrics, "wxlogin_rate_limited_total", "policy=\"login\""), Is.EqualTo(1), metrics);
-            Assert.That(Value(metrics, "wxlogin_logins_total", "outcome=\"rate_limited\""), Is.EqualTo(1), metrics);
-        });
+        Assert.That(Logins(metrics, "http_response_status_code=\"429\"", "wxlogin_code=\"rate_limited\""), Is.EqualTo(1), metrics);
     }
 
     [Test]
@@ -173,6 +170,10 @@ public sealed class MetricsTests
         using var reader = new StreamReader(context.Response.Body, Encoding.UTF8);
         return (context.Response.StatusCode, await reader.ReadToEndAsync());
     }
+
+    /// <summary>Answers to POST /api/user/login whose labels hold all of <paramref name="labels"/>.</summary>
+    private static double? Logins(string metrics, params string[] labels) =>
+        Value(metrics, "http_server_request_duration_seconds_count", ["http_route=\"api/user/login\"", .. labels]);
 
     /// <summary>The value of the one sample of <paramref name="name"/> whose labels hold all of <paramref name="labels"/>; null if none.</summary>
     private static double? Value(string metrics, string name, params string[] labels)

@@ -38,7 +38,7 @@ public static class TelemetryExtensions
 
     /// <summary>
     /// After UseForwardedHeaders: /metrics for loopback and Metrics:AllowedNetworks (others fall through to
-    /// 404 not_found), and the outcome counters around everything else.
+    /// 404 not_found), and the error-code tag around everything else.
     /// </summary>
     public static void UseWxLoginTelemetry(this WebApplication app)
     {
@@ -47,6 +47,6 @@ public static class TelemetryExtensions
             http.Request.Path.Equals(MetricsPath) &&
             HttpMethods.IsGet(http.Request.Method) &&
             metricsOptions.Value.Allows(http.Connection.RemoteIpAddress));
-        app.UseMiddleware<OutcomeMetricsMiddleware>();
+        app.UseMiddleware<ProblemCodeTag>();
     }
 }
