@@ -24,7 +24,7 @@ public sealed class WxLoginMetrics
     {
         var meter = meters.Create(MeterName);
         _tokenChecks = meter.CreateCounter<long>("wxlogin.token_checks",
-            description: "[CheckToken] checks, by outcome: ok, token_missing, token_invalid.");
+            description: "[CheckToken] checks, by outcome: ok, token_missing, token_invalid, token_replaced.");
         _wechatRequests = meter.CreateCounter<long>("wxlogin.wechat.requests",
             description: "Calls sent to WeChat, by api and errcode (0 success, -1 no usable answer).");
         _wechatDuration = meter.CreateHistogram("wxlogin.wechat.duration", unit: "s",
