@@ -3,7 +3,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using WxLogin.Tests.Infrastructure;
+using WxLogin.Web.Services;
 
 namespace WxLogin.Tests.Telemetry;
 
@@ -79,6 +82,21 @@ public sealed class MetricsTests
             Assert.That(metrics, Does.Contain("wxlogin_wechat_duration_seconds_bucket{"), metrics);
             Assert.That(Value(metrics, "wxlogin_wechat_circuit_open"), Is.Zero, metrics);
         });
+    }
+
+    [Test]
+    public async Task AnswersOfTheExceptionHandler_KeepTheirRouteAndCarryTheirCode()
+    {
+        using var factory = new WxLoginFactory();
+        using var failing = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+            services.AddScoped<LoginService>(_ => throw new InvalidOperationException("the login service is broken"))));
+        using var client = failing.CreateClient();
+
+        var response = await client.PostAsJsonAsync("/api/user/login", new { code = "metrics-erin.1" });
+        var metrics = await ScrapeAsync(client);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.InternalServerError, "internal_error");
+        Assert.That(Logins(metrics, "http_response_status_code=\"500\"", "wxlogin_code=\"internal_error\""), Is.EqualTo(1), metrics);
     }
 
     [Test]
