@@ -65,7 +65,7 @@ public sealed class WeChatCircuitBreaker
     }
 
     /// <summary>True from the moment the circuit opens until a trial call is answered.</summary>
-    public bool IsOpen => _state.CircuitState is not CircuitState.Closed;
+    private bool IsOpen => _state.CircuitState is not CircuitState.Closed;
 
     /// <summary>
     /// Sends through the breaker. Throws <see cref="BrokenCircuitException"/> without calling
