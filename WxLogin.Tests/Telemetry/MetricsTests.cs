@@ -95,8 +95,7 @@ public sealed class MetricsTests
         var response = await client.PostAsJsonAsync("/api/user/login", new { code = "metrics-erin.1" });
         var metrics = await ScrapeAsync(client);
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.InternalServerError, "internal_error");
-        Assert.That(Logins(metrics, "http_response_status_code=\"500\"", "wxlogin_code=\"internal_error\""), Is.EqualTo(1), metrics);
+        await AssertOneLoginCountedAsync(response, metrics, HttpStatusCode.InternalServerError, "internal_error");
     }
 
     [Test]
@@ -110,8 +109,7 @@ public sealed class MetricsTests
         var refused = await client.PostAsJsonAsync("/api/user/login", new { code = "metrics-dave.2" });
         var metrics = await ScrapeAsync(client);
 
-        await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.TooManyRequests, "rate_limited");
-        Assert.That(Logins(metrics, "http_response_status_code=\"429\"", "wxlogin_code=\"rate_limited\""), Is.EqualTo(1), metrics);
+        await AssertOneLoginCountedAsync(refused, metrics, HttpStatusCode.TooManyRequests, "rate_limited");
     }
 
     [Test]
@@ -187,6 +185,13 @@ public sealed class MetricsTests
         });
         using var reader = new StreamReader(context.Response.Body, Encoding.UTF8);
         return (context.Response.StatusCode, await reader.ReadToEndAsync());
+    }
+
+    /// <summary>The login answered a problem with <paramref name="code"/>, and the request duration counted it once with that code.</summary>
+    private static async Task AssertOneLoginCountedAsync(HttpResponseMessage answer, string metrics, HttpStatusCode status, string code)
+    {
+        await ProblemAssert.IsProblemAsync(answer, status, code);
+        Assert.That(Logins(metrics, $"http_response_status_code=\"{(int)status}\"", $"wxlogin_code=\"{code}\""), Is.EqualTo(1), metrics);
     }
 
     /// <summary>Answers to POST /api/user/login whose labels hold all of <paramref name="labels"/>.</summary>
