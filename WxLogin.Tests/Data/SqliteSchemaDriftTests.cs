@@ -130,7 +130,7 @@ public sealed class SqliteSchemaDriftTests
         };
     }
 
-    private static async Task<SchemaShape> ReadSchemaAsync(ScriptedSqliteDatabase database)
+    internal static async Task<SchemaShape> ReadSchemaAsync(ScriptedSqliteDatabase database)
     {
         await using var connection = await database.OpenConnectionAsync();
         var shape = new SchemaShape();

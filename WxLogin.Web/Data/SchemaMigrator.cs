@@ -39,12 +39,18 @@ public sealed partial class SchemaMigrator(
                 .Select(name => ReadScript(assembly, name, name[prefix.Length..])))
             .OrderBy(script => script.Version)
             .ToList();
+        EnsureEachNumberOnce(scripts);
+        return scripts;
+    }
+
+    /// <summary>Two scripts of one number would both run, in no set order, and be recorded once.</summary>
+    internal static void EnsureEachNumberOnce(IEnumerable<Script> scripts)
+    {
         if (scripts.GroupBy(s => s.Version).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
             throw new InvalidOperationException(
                 $"Database scripts {string.Join(" and ", twice.Select(s => s.Name))} share the number {twice.Key}: give each its own.");
         }
-        return scripts;
     }
 
     public async Task MigrateAsync(CancellationToken cancellationToken = default)

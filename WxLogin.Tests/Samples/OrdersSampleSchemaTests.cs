@@ -1,0 +1,95 @@
+using Dapper;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using WxLogin.Tests.Data;
+using WxLogin.Tests.Samples.Orders;
+using WxLogin.Web.Data;
+
+namespace WxLogin.Tests.Samples;
+
+/// <summary>
+/// The Orders sample's scripts and entities under WxLogin's own schema drift checks: a team's table and user
+/// field are held to the same rule as ours (the scripts build exactly the EF model), and come after ours.
+/// </summary>
+public sealed class OrdersSampleSchemaTests
+{
+    private static readonly FeatureAssembly Sample = new(typeof(Order).Assembly);
+
+    private static SchemaMigrator Migrator(DatabaseDialect dialect) => new(dialect, NullLogger<SchemaMigrator>.Instance, [Sample]);
+
+    private static DbContextOptions<AppDbContext> Model(DatabaseDialect dialect)
+    {
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        dialect.ConfigureEf(options);
+        options.AddFeatureModel(Sample.Assembly);
+        return options.Options;
+    }
+
+    [Test]
+    public async Task Sqlite_ScriptsWithTheSample_BuildExactlyTheModelWithTheSample()
+    {
+        await using var database = await ScriptedSqliteDatabase.CreateAsync(migrate: false);
+        await Migrator(database.Dialect).MigrateAsync();
+
+        var fromModel = SchemaShape.FromEfModel(Model(database.Dialect), defaultSchema: null, isIdentity: null, namedPrimaryKeys: false);
+        var fromDatabase = await SqliteSchemaDriftTests.ReadSchemaAsync(database);
+
+        Assert.That(fromDatabase.Lines, Is.EqualTo(fromModel.Lines),
+            SchemaShape.Differences(fromModel, "EF model", fromDatabase, "scripts"));
+        Assert.That(fromModel.Lines, Does.Contain("table Orders").And.Contain("column Users.MemberLevel integer NOT NULL"));
+    }
+
+    [Test]
+    public void SqlServer_ScriptsWithTheSample_DeclareExactlyTheModelWithTheSample()
+    {
+        var dialect = new SqlServerDialect("Server=unused;Database=unused");
+
+        var fromScripts = SqlServerScriptShape.Read(Migrator(dialect).Scripts().Select(s => (s.Name, s.Sql)));
+        var fromModel = SchemaShape.FromEfModel(Model(dialect), "dbo", SqlServerSchemaDriftTests.IsIdentity, namedPrimaryKeys: true);
+
+        Assert.That(fromScripts.Lines, Is.EqualTo(fromModel.Lines),
+            SchemaShape.Differences(fromModel, "EF model", fromScripts, "scripts"));
+        Assert.That(fromModel.Lines, Does.Contain("table dbo.Orders").And.Contain("column dbo.Users.MemberLevel int NOT NULL"));
+    }
+
+    [Test]
+    public void SqlServer_DriftInTheSamplesScript_IsFound()
+    {
+        var dialect = new SqlServerDialect("Server=unused;Database=unused");
+        var mutated = Migrator(dialect).Scripts()
+            .Select(s => s.Name == "1000_create_orders.sql" ? s with { Sql = s.Sql.Replace("Item nvarchar(64)", "Item nvarchar(32)") } : s);
+
+        var fromScripts = SqlServerScriptShape.Read(mutated.Select(s => (s.Name, s.Sql)));
+        var fromModel = SchemaShape.FromEfModel(Model(dialect), "dbo", SqlServerSchemaDriftTests.IsIdentity, namedPrimaryKeys: true);
+
+        Assert.That(fromModel.Lines.Except(fromScripts.Lines), Is.EqualTo(new[] { "column dbo.Orders.Item nvarchar(64) NOT NULL" }));
+    }
+
+    [Test]
+    public async Task Migrate_AppliesTheSamplesScriptsAfterOurs_NumberedFrom1000()
+    {
+        await using var database = await ScriptedSqliteDatabase.CreateAsync(migrate: false);
+
+        await Migrator(database.Dialect).MigrateAsync();
+
+        await using var connection = await database.OpenConnectionAsync();
+        var applied = (await connection.QueryAsync<(long Version, string Name)>("SELECT Version, Name FROM SchemaVersions ORDER BY AppliedAt, Version")).ToList();
+        var ours = database.Migrator().Scripts();
+        Assert.Multiple(() =>
+        {
+            Assert.That(ours.Select(s => s.Version), Has.All.LessThan(SchemaMigrator.FirstTeamVersion));
+            Assert.That(applied.Select(a => a.Name), Is.EqualTo(ours.Select(s => s.Name)
+                .Concat(["1000_create_orders.sql", "1001_add_users_member_level.sql"])));
+        });
+    }
+
+    [Test]
+    public void Scripts_SharingANumber_AreRefused()
+    {
+        SchemaMigrator.Script[] scripts = [new(1000, "1000_create_orders.sql", ""), new(1000, "1000_create_coupons.sql", "")];
+
+        var thrown = Assert.Throws<InvalidOperationException>(() => SchemaMigrator.EnsureEachNumberOnce(scripts));
+
+        Assert.That(thrown!.Message, Does.Contain("1000_create_orders.sql and 1000_create_coupons.sql share the number 1000"));
+    }
+}
