@@ -15,6 +15,9 @@ public sealed class OrdersSampleSchemaTests
 {
     private static readonly FeatureAssembly Sample = new(typeof(Order).Assembly);
 
+    [OneTimeSetUp]
+    public void StepAsideIfTaken() => OrdersSample.StepAsideIfTaken();
+
     private static SchemaMigrator Migrator(DatabaseDialect dialect) => new(dialect, NullLogger<SchemaMigrator>.Instance, [Sample]);
 
     private static DbContextOptions<AppDbContext> Model(DatabaseDialect dialect)
@@ -57,7 +60,7 @@ public sealed class OrdersSampleSchemaTests
     {
         var dialect = new SqlServerDialect("Server=unused;Database=unused");
         var mutated = Migrator(dialect).Scripts()
-            .Select(s => s.Name == "1000_create_orders.sql" ? s with { Sql = s.Sql.Replace("Item nvarchar(64)", "Item nvarchar(32)") } : s);
+            .Select(s => s.Name == "9000_create_orders.sql" ? s with { Sql = s.Sql.Replace("Item nvarchar(64)", "Item nvarchar(32)") } : s);
 
         var fromScripts = SqlServerScriptShape.Read(mutated.Select(s => (s.Name, s.Sql)));
         var fromModel = SchemaShape.FromEfModel(Model(dialect), "dbo", SqlServerSchemaDriftTests.IsIdentity, namedPrimaryKeys: true);
@@ -66,7 +69,7 @@ public sealed class OrdersSampleSchemaTests
     }
 
     [Test]
-    public async Task Migrate_AppliesTheSamplesScriptsAfterOurs_NumberedFrom1000()
+    public async Task Migrate_AppliesTheSamplesScriptsAfterOurs_InTheirNumbersOrder()
     {
         await using var database = await ScriptedSqliteDatabase.CreateAsync(migrate: false);
 
@@ -79,7 +82,7 @@ public sealed class OrdersSampleSchemaTests
         {
             Assert.That(ours.Select(s => s.Version), Has.All.LessThan(SchemaMigrator.FirstTeamVersion));
             Assert.That(applied.Select(a => a.Name), Is.EqualTo(ours.Select(s => s.Name)
-                .Concat(["1000_create_orders.sql", "1001_add_users_member_level.sql"])));
+                .Concat(["9000_create_orders.sql", "9001_add_users_member_level.sql"])));
         });
     }
 

@@ -18,8 +18,8 @@ public sealed partial class SchemaMigrator(
     IEnumerable<FeatureAssembly>? features = null)
 {
     /// <summary>
-    /// WxLogin's own scripts are numbered below this; a team's scripts take this number and up, so an
-    /// upgrade of WxLogin never brings a script whose number a team already used.
+    /// WxLogin's own scripts are numbered below this; a team's scripts take this number and up (to 8999;
+    /// the tests' sample uses 9000 and up), so an upgrade of WxLogin never brings a number a team already used.
     /// </summary>
     public const int FirstTeamVersion = 1000;
 

@@ -1,6 +1,6 @@
 namespace WxLogin.Tests.Samples.Orders;
 
-/// <summary>One order of one user. Table Orders (database/*/1000_create_orders.sql).</summary>
+/// <summary>One order of one user. Table Orders (database/*/9000_create_orders.sql).</summary>
 public sealed class Order
 {
     public const int ItemMaxLength = 64;

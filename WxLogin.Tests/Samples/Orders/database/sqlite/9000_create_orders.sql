@@ -1,4 +1,4 @@
--- Orders: a team's table, numbered from 1000 so it never meets one of WxLogin's scripts.
+-- Orders: a table of a team's own. Its scripts take numbers from 1000, never one of WxLogin's (below 1000).
 CREATE TABLE IF NOT EXISTS Orders (
     Id INTEGER NOT NULL CONSTRAINT PK_Orders PRIMARY KEY AUTOINCREMENT,
     UserId INTEGER NOT NULL,
