@@ -103,7 +103,10 @@ public sealed class SwaggerTests(bool withOrdersSample)
                 "DevWeChatPushRequest", "DevWeChatPushResponse",
             }));
             Assert.That(names, Is.SubsetOf(declared));
-            Assert.That(names.Contains("OrderResponse"), Is.EqualTo(withOrdersSample));
+            if (withOrdersSample)
+            {
+                Assert.That(names, Does.Contain("OrderResponse"));
+            }
             Assert.That(problem.TryGetProperty("code", out _), Is.True);
             Assert.That(problem.TryGetProperty("traceId", out _), Is.True);
         });
@@ -147,7 +150,10 @@ public sealed class SwaggerTests(bool withOrdersSample)
             // WxLogin's groups in this order and the Development helpers last; a team's groups anywhere before them.
             Assert.That(tags.Where(tag => tag is "User" or "WeChatEvents" or "Dev"), Is.EqualTo(new[] { "User", "WeChatEvents", "Dev" }));
             Assert.That(tags.Last(), Is.EqualTo("Dev"));
-            Assert.That(tags.Contains("Orders"), Is.EqualTo(withOrdersSample));
+            if (withOrdersSample)
+            {
+                Assert.That(tags, Does.Contain("Orders"));
+            }
             Assert.That(document.GetProperty("info").GetProperty("description").GetString(),
                 Does.Contain("raw token").And.Contain("alice.1").And.Contain("code_used"));
         });
