@@ -77,11 +77,11 @@ public sealed class OrdersSampleSchemaTests
 
         await using var connection = await database.OpenConnectionAsync();
         var applied = (await connection.QueryAsync<(long Version, string Name)>("SELECT Version, Name FROM SchemaVersions ORDER BY AppliedAt, Version")).ToList();
-        var ours = database.Migrator().Scripts();
+        var webScripts = database.Migrator().Scripts(); // WxLogin's own, and a team's in WxLogin.Web
         Assert.Multiple(() =>
         {
-            Assert.That(ours.Select(s => s.Version), Has.All.LessThan(SchemaMigrator.FirstTeamVersion));
-            Assert.That(applied.Select(a => a.Name), Is.EqualTo(ours.Select(s => s.Name)
+            Assert.That(webScripts.Select(s => s.Version), Has.Some.LessThan(SchemaMigrator.FirstTeamVersion));
+            Assert.That(applied.Select(a => a.Name), Is.EqualTo(webScripts.Select(s => s.Name)
                 .Concat(["9000_create_orders.sql", "9001_add_users_member_level.sql"])));
         });
     }
