@@ -28,6 +28,15 @@ public sealed class OrdersSampleSchemaTests
         return options.Options;
     }
 
+    /// <summary>SQL Server's scripts with the sample's (edited by <paramref name="edit"/>) and its model with the sample's.</summary>
+    private static (SchemaShape FromScripts, SchemaShape FromModel) SqlServerShapes(
+        Func<IEnumerable<SchemaMigrator.Script>, IEnumerable<SchemaMigrator.Script>> edit)
+    {
+        var dialect = new SqlServerDialect("Server=unused;Database=unused");
+        return (SqlServerScriptShape.Read(edit(Migrator(dialect).Scripts()).Select(s => (s.Name, s.Sql))),
+            SchemaShape.FromEfModel(Model(dialect), "dbo", SqlServerSchemaDriftTests.IsIdentity, namedPrimaryKeys: true));
+    }
+
     [Test]
     public async Task Sqlite_ScriptsWithTheSample_BuildExactlyTheModelWithTheSample()
     {
@@ -45,10 +54,7 @@ public sealed class OrdersSampleSchemaTests
     [Test]
     public void SqlServer_ScriptsWithTheSample_DeclareExactlyTheModelWithTheSample()
     {
-        var dialect = new SqlServerDialect("Server=unused;Database=unused");
-
-        var fromScripts = SqlServerScriptShape.Read(Migrator(dialect).Scripts().Select(s => (s.Name, s.Sql)));
-        var fromModel = SchemaShape.FromEfModel(Model(dialect), "dbo", SqlServerSchemaDriftTests.IsIdentity, namedPrimaryKeys: true);
+        var (fromScripts, fromModel) = SqlServerShapes(scripts => scripts);
 
         Assert.That(fromScripts.Lines, Is.EqualTo(fromModel.Lines),
             SchemaShape.Differences(fromModel, "EF model", fromScripts, "scripts"));
@@ -58,12 +64,9 @@ public sealed class OrdersSampleSchemaTests
     [Test]
     public void SqlServer_DriftInTheSamplesScript_IsFound()
     {
-        var dialect = new SqlServerDialect("Server=unused;Database=unused");
-        var mutated = Migrator(dialect).Scripts()
-            .Select(s => s.Name == "9000_create_orders.sql" ? s with { Sql = s.Sql.Replace("Item nvarchar(64)", "Item nvarchar(32)") } : s);
-
-        var fromScripts = SqlServerScriptShape.Read(mutated.Select(s => (s.Name, s.Sql)));
-        var fromModel = SchemaShape.FromEfModel(Model(dialect), "dbo", SqlServerSchemaDriftTests.IsIdentity, namedPrimaryKeys: true);
+        var (fromScripts, fromModel) = SqlServerShapes(scripts => scripts.Select(s => s.Name == "9000_create_orders.sql"
+            ? s with { Sql = s.Sql.Replace("Item nvarchar(64)", "Item nvarchar(32)") }
+            : s));
 
         Assert.That(fromModel.Lines.Except(fromScripts.Lines), Is.EqualTo(new[] { "column dbo.Orders.Item nvarchar(64) NOT NULL" }));
     }

@@ -1,30 +1,15 @@
 // utils/auth.js sends WeChat's language setting as Accept-Language, so the server's error details come
 // in the user's language (docs/client.md). Against the real server. Run after `dotnet build WxLogin.Web`.
-const { test, before, after, beforeEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const config = require('../config.js');
 const auth = require('../utils/auth.js');
 const { createFakeWx } = require('./support/fake-wx.js');
-const { startServer } = require('./support/server.js');
+const { useServer } = require('./support/server.js');
 
 const TEST_TIMEOUT = { timeout: 20000 };
 
-let server;
+const started = useServer();
 let userNumber = 0;
-
-before(async () => {
-  server = await startServer();
-}, { timeout: 90000 });
-
-after(async () => {
-  if (server) {
-    await server.stop();
-  }
-});
-
-beforeEach(() => {
-  config.baseUrl = server.url;
-});
 
 function useWx(options) {
   userNumber += 1;

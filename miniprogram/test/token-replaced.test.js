@@ -2,33 +2,18 @@
 // device's token, and the server answers 401 token_replaced. utils/auth.js asks its onReplaced hook
 // instead of logging in again unseen. The 401 token_replaced is answered by the fake wx (options.answer)
 // for the request a test picks; everything else goes to the real server. Run after `dotnet build WxLogin.Web`.
-const { test, before, after, beforeEach, afterEach } = require('node:test');
+const { test, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
-const config = require('../config.js');
 const auth = require('../utils/auth.js');
 const { createFakeWx } = require('./support/fake-wx.js');
-const { startServer } = require('./support/server.js');
+const { useServer } = require('./support/server.js');
 
 const TEST_TIMEOUT = { timeout: 20000 };
 const TOKEN_KEY = 'wxlogin.token';
 const REPLACED_MESSAGE = '您的账号已在其他设备登录';
 
-let server;
+const started = useServer();
 let userNumber = 0;
-
-before(async () => {
-  server = await startServer();
-}, { timeout: 90000 });
-
-after(async () => {
-  if (server) {
-    await server.stop();
-  }
-});
-
-beforeEach(() => {
-  config.baseUrl = server.url;
-});
 
 afterEach(() => {
   auth.setOnReplaced(null);
@@ -159,7 +144,7 @@ test('replaced again right after the new login: rejects instead of looping', TES
 test('token_invalid keeps its silent new login: the hook is not asked', TEST_TIMEOUT, async () => {
   const wx = useWx({ times: 0 });
   const old = await loggedIn(wx);
-  await fetch(`${server.url}/api/user/logout`, { method: 'POST', headers: { authorization: `Bearer ${old}` } });
+  await fetch(`${started.server.url}/api/user/logout`, { method: 'POST', headers: { authorization: `Bearer ${old}` } });
   let asked = 0;
   auth.setOnReplaced(() => {
     asked += 1;
