@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using WxLogin.Tests.Data;
 using WxLogin.Tests.Samples.Orders;
 using WxLogin.Web.Data;
+using WxLogin.Web.Data.Sqlite;
+using WxLogin.Web.Data.SqlServer;
 
 namespace WxLogin.Tests.Samples;
 
@@ -18,12 +20,13 @@ public sealed class OrdersSampleSchemaTests
     [OneTimeSetUp]
     public void StepAsideIfTaken() => OrdersSample.StepAsideIfTaken();
 
-    private static SchemaMigrator Migrator(DatabaseDialect dialect) => new(dialect, NullLogger<SchemaMigrator>.Instance, [Sample]);
+    private static SchemaMigrator Migrator(MigrationDialect dialect, DatabaseConnections connections) =>
+        new(dialect, connections, NullLogger<SchemaMigrator>.Instance, [Sample]);
 
-    private static DbContextOptions<AppDbContext> Model(DatabaseDialect dialect)
+    private static DbContextOptions<AppDbContext> Model(DatabaseConnections connections)
     {
         var options = new DbContextOptionsBuilder<AppDbContext>();
-        dialect.ConfigureEf(options);
+        connections.ConfigureEf(options);
         options.AddFeatureModel(Sample.Assembly);
         return options.Options;
     }
@@ -32,18 +35,18 @@ public sealed class OrdersSampleSchemaTests
     private static (SchemaShape FromScripts, SchemaShape FromModel) SqlServerShapes(
         Func<IEnumerable<SchemaMigrator.Script>, IEnumerable<SchemaMigrator.Script>> edit)
     {
-        var dialect = new SqlServerDialect("Server=unused;Database=unused");
-        return (SqlServerScriptShape.Read(edit(Migrator(dialect).Scripts()).Select(s => (s.Name, s.Sql))),
-            SchemaShape.FromEfModel(Model(dialect), "dbo", SqlServerSchemaDriftTests.IsIdentity, namedPrimaryKeys: true));
+        var connections = new SqlServerConnections("Server=unused;Database=unused"); // no connection is opened
+        return (SqlServerScriptShape.Read(edit(Migrator(new SqlServerMigrationDialect(), connections).Scripts()).Select(s => (s.Name, s.Sql))),
+            SchemaShape.FromEfModel(Model(connections), "dbo", SqlServerSchemaDriftTests.IsIdentity, namedPrimaryKeys: true));
     }
 
     [Test]
     public async Task Sqlite_ScriptsWithTheSample_BuildExactlyTheModelWithTheSample()
     {
         await using var database = await ScriptedSqliteDatabase.CreateAsync(migrate: false);
-        await Migrator(database.Dialect).MigrateAsync();
+        await Migrator(new SqliteMigrationDialect(), database.Connections).MigrateAsync();
 
-        var fromModel = SchemaShape.FromEfModel(Model(database.Dialect), defaultSchema: null, isIdentity: null, namedPrimaryKeys: false);
+        var fromModel = SchemaShape.FromEfModel(Model(database.Connections), defaultSchema: null, isIdentity: null, namedPrimaryKeys: false);
         var fromDatabase = await SqliteSchemaDriftTests.ReadSchemaAsync(database);
 
         Assert.That(fromDatabase.Lines, Is.EqualTo(fromModel.Lines),
@@ -76,7 +79,7 @@ public sealed class OrdersSampleSchemaTests
     {
         await using var database = await ScriptedSqliteDatabase.CreateAsync(migrate: false);
 
-        await Migrator(database.Dialect).MigrateAsync();
+        await Migrator(new SqliteMigrationDialect(), database.Connections).MigrateAsync();
 
         await using var connection = await database.OpenConnectionAsync();
         var applied = (await connection.QueryAsync<(long Version, string Name)>("SELECT Version, Name FROM SchemaVersions ORDER BY AppliedAt, Version")).ToList();

@@ -13,7 +13,8 @@ namespace WxLogin.Web.Data;
 /// Feature assemblies (<see cref="FeatureAssembly"/>) add their own embedded scripts to the same sequence.
 /// </summary>
 public sealed partial class SchemaMigrator(
-    DatabaseDialect dialect,
+    MigrationDialect dialect,
+    DatabaseConnections connections,
     ILogger<SchemaMigrator> logger,
     IEnumerable<FeatureAssembly>? features = null)
 {
@@ -55,7 +56,7 @@ public sealed partial class SchemaMigrator(
 
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = dialect.CreateConnection();
+        await using var connection = connections.CreateMigrationConnection();
         await connection.OpenAsync(cancellationToken);
         if (dialect.PrepareSql is { } prepare)
         {
@@ -86,7 +87,7 @@ public sealed partial class SchemaMigrator(
             await connection.ExecuteAsync(batch, transaction: transaction, commandTimeout: BatchTimeoutSeconds);
         }
         await connection.ExecuteAsync(
-            "INSERT INTO SchemaVersions (Version, Name, AppliedAt) VALUES (@Version, @Name, @AppliedAt)",
+            """INSERT INTO "SchemaVersions" ("Version", "Name", "AppliedAt") VALUES (@Version, @Name, @AppliedAt)""",
             new { script.Version, script.Name, AppliedAt = DateTime.UtcNow },
             transaction);
         await transaction.CommitAsync(cancellationToken);
@@ -104,7 +105,7 @@ public sealed partial class SchemaMigrator(
     }
 
     private static async Task<HashSet<int>> AppliedVersionsAsync(DbConnection connection, DbTransaction? transaction) =>
-        (await connection.QueryAsync<int>("SELECT Version FROM SchemaVersions", transaction: transaction)).ToHashSet();
+        (await connection.QueryAsync<int>("""SELECT "Version" FROM "SchemaVersions" """, transaction: transaction)).ToHashSet();
 
     private static Script ReadScript(Assembly assembly, string resourceName, string fileName)
     {

@@ -158,3 +158,23 @@ test('token_invalid keeps its silent new login: the hook is not asked', TEST_TIM
   assert.equal(wx.loginCalls, 2);
   assert.deepEqual(wx.toasts, []);
 });
+
+test('the real server: a login on another device makes this token answer token_replaced, and the default takes the login back', TEST_TIMEOUT, async () => {
+  const wx = useWx({ times: 0 });
+  const phoneToken = await loggedIn(wx);
+  // PC WeChat, same account: the emulator names the user by the code's part before the first ".".
+  const pc = await fetch(`${started.server.url}/api/user/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code: `replaced${userNumber}.pc` })
+  });
+  assert.equal(pc.status, 200);
+
+  const me = await auth.request({ url: '/api/user/me' });
+
+  const first = wx.requestsTo('/api/user/me')[0];
+  assert.equal(first.header.Authorization, `Bearer ${phoneToken}`);
+  assert.equal(typeof me.id, 'number');
+  assert.equal(wx.loginCalls, 2);
+  assert.deepEqual(wx.toasts, [REPLACED_MESSAGE]);
+});
