@@ -22,7 +22,7 @@ public sealed class SqlServerSchemaDriftTests
 
     private static SchemaShape EfShape() => SchemaShape.FromEfModel(SqlServerModel(), "dbo", IsIdentity, namedPrimaryKeys: true);
 
-    private static bool IsIdentity(IColumn column) =>
+    internal static bool IsIdentity(IColumn column) =>
         column.PropertyMappings.Any(m => SqlServerPropertyExtensions.GetValueGenerationStrategy(m.Property) == SqlServerValueGenerationStrategy.IdentityColumn);
 
     private static IReadOnlyList<SchemaMigrator.Script> Scripts() =>
@@ -62,9 +62,11 @@ public sealed class SqlServerSchemaDriftTests
         TestName = "Drift_IsFound_WhenAnAlterTableAddChanges")]
     public void Drift_IsFound_WhenAScriptIsMutated(string find, string replaceWith, string modelLine)
     {
+        // Only WxLogin's own scripts are mutated: a team's (numbered from 1000) may well hold the same text.
         var scripts = Scripts();
-        Assert.That(scripts.Sum(s => Occurrences(s.Sql, find)), Is.EqualTo(1), $"the mutation needs '{find}' once in database/sqlserver/");
-        var mutated = scripts.Select(s => s with { Sql = s.Sql.Replace(find, replaceWith, StringComparison.Ordinal) });
+        static bool Ours(SchemaMigrator.Script s) => s.Version < SchemaMigrator.FirstTeamVersion;
+        Assert.That(scripts.Where(Ours).Sum(s => Occurrences(s.Sql, find)), Is.EqualTo(1), $"the mutation needs '{find}' once in database/sqlserver/");
+        var mutated = scripts.Select(s => Ours(s) ? s with { Sql = s.Sql.Replace(find, replaceWith, StringComparison.Ordinal) } : s);
 
         var fromScripts = ReadScripts(mutated);
         var fromModel = EfShape();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Xml.Linq;
+using WxLogin.Tests.Infrastructure;
 
 namespace WxLogin.Tests.Deploy;
 
@@ -20,7 +21,7 @@ public sealed class WebConfigPublishTests
     [OneTimeSetUp]
     public async Task Publish()
     {
-        _repoRoot = FindRepoRoot();
+        _repoRoot = RepoRoot.Path;
         _publishDir = Path.Combine(Path.GetTempPath(), $"wxlogin-publish-{Guid.NewGuid():N}");
         var elapsed = await RunPublishAsync();
         TestContext.Progress.WriteLine($"dotnet publish WxLogin.Web -c Release took {elapsed.TotalSeconds:F1} s");
@@ -133,17 +134,5 @@ public sealed class WebConfigPublishTests
         }
         Assert.That(process.ExitCode, Is.Zero, $"dotnet publish failed:\n{await output}\n{await errors}");
         return clock.Elapsed;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WxLogin.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new DirectoryNotFoundException("WxLogin.sln not found above the test directory.");
     }
 }

@@ -1,12 +1,44 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
 using WxLogin.Tests.Infrastructure;
+using WxLogin.Tests.Samples;
+using WxLogin.Web.Extensions;
 
 namespace WxLogin.Tests.Extensions;
 
-/// <summary>Swagger UI is the manual-testing tool: what it lists must be what the API answers.</summary>
-public sealed class SwaggerTests : AppFixture
+/// <summary>
+/// Swagger UI is the manual-testing tool: what it lists must be what the API answers. Run twice: as shipped,
+/// and with the Orders sample of docs/extending.md loaded, since a team's own controllers must keep these green.
+/// </summary>
+[TestFixture(false)]
+[TestFixture(true)]
+public sealed class SwaggerTests(bool withOrdersSample)
 {
+    private WxLoginFactory _factory = null!;
+    private WebApplicationFactory<Program> _app = null!;
+
+    private HttpClient Client { get; set; } = null!;
+
+    [OneTimeSetUp]
+    public void StartApp()
+    {
+        _factory = new WxLoginFactory();
+        _app = withOrdersSample ? OrdersSample.Load(_factory) : _factory;
+        Client = _app.CreateClient();
+    }
+
+    [OneTimeTearDown]
+    public void StopApp()
+    {
+        Client.Dispose();
+        if (withOrdersSample)
+        {
+            _app.Dispose();
+        }
+        _factory.Dispose();
+    }
+
     [Test]
     public async Task Login_ListsEveryStatusItCanAnswer_EachErrorWithTheProblemSchemaAndItsCodes()
     {
@@ -39,7 +71,12 @@ public sealed class SwaggerTests : AppFixture
 
         Assert.Multiple(() =>
         {
-            foreach (var (path, method) in new[] { ("/api/user/me", "get"), ("/api/user/logout", "post"), ("/api/dev/encrypt", "post") })
+            var protectedActions = new List<(string, string)> { ("/api/user/me", "get"), ("/api/user/logout", "post"), ("/api/dev/encrypt", "post") };
+            if (withOrdersSample)
+            {
+                protectedActions.Add(("/api/orders", "post")); // a team's [CheckToken] action is documented the same way
+            }
+            foreach (var (path, method) in protectedActions)
             {
                 var responses = paths.GetProperty(path).GetProperty(method).GetProperty("responses");
                 Assert.That(Description(responses, "401"), Does.Contain("`token_missing`").And.Contain("`token_invalid`"), path);
@@ -54,15 +91,22 @@ public sealed class SwaggerTests : AppFixture
 
         var names = schemas.EnumerateObject().Select(s => s.Name).ToList();
         var problem = schemas.GetProperty("ApiProblem").GetProperty("properties");
+        // Types of the app's own code, WxLogin's or a team's: a framework type (ProblemDetails, JsonNode) is none.
+        var declared = new[] { typeof(Program).Assembly, typeof(OrdersSample).Assembly }
+            .SelectMany(assembly => assembly.GetTypes()).Select(type => type.Name).ToHashSet();
         Assert.Multiple(() =>
         {
-            Assert.That(names, Does.Not.Contain("ProblemDetails").And.Not.Contain("JsonNode").And.Not.Contain("JsonElement"));
-            Assert.That(names, Is.SubsetOf(new[]
+            Assert.That(names, Is.SupersetOf(new[]
             {
                 "ApiProblem", "LoginRequest", "LoginResponse", "UserResponse", "PhoneRequest", "PhoneResponse",
                 "UserInfoRequest", "ProfileRequest", "DevEncryptRequest", "DevWatermark", "DevEncryptResponse",
                 "DevWeChatPushRequest", "DevWeChatPushResponse",
             }));
+            Assert.That(names, Is.SubsetOf(declared));
+            if (withOrdersSample)
+            {
+                Assert.That(names, Does.Contain("OrderResponse"));
+            }
             Assert.That(problem.TryGetProperty("code", out _), Is.True);
             Assert.That(problem.TryGetProperty("traceId", out _), Is.True);
         });
@@ -100,9 +144,16 @@ public sealed class SwaggerTests : AppFixture
         Assert.Multiple(() =>
         {
             Assert.That(document.GetProperty("info").GetProperty("title").GetString(), Is.EqualTo("WxLogin"));
+            Assert.That(document.GetProperty("info").GetProperty("version").GetString(), Is.EqualTo(AppVersion.Current));
             Assert.That(ui, Does.Contain("<title>WxLogin</title>"));
             Assert.That(uiConfig, Does.Contain("\"name\":\"WxLogin\"").And.Not.Contain("WxLogin.Web v1"));
-            Assert.That(tags, Is.EqualTo(new[] { "User", "WeChatEvents", "Dev" }));
+            // WxLogin's groups in this order and the Development helpers last; a team's groups anywhere before them.
+            Assert.That(tags.Where(tag => tag is "User" or "WeChatEvents" or "Dev"), Is.EqualTo(new[] { "User", "WeChatEvents", "Dev" }));
+            Assert.That(tags.Last(), Is.EqualTo("Dev"));
+            if (withOrdersSample)
+            {
+                Assert.That(tags, Does.Contain("Orders"));
+            }
             Assert.That(document.GetProperty("info").GetProperty("description").GetString(),
                 Does.Contain("raw token").And.Contain("alice.1").And.Contain("code_used"));
         });
@@ -111,7 +162,7 @@ public sealed class SwaggerTests : AppFixture
     [Test]
     public async Task Root_RedirectsToSwaggerUI_OutsideProduction()
     {
-        using var client = Factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var client = _app.CreateClient(new() { AllowAutoRedirect = false });
 
         var response = await client.GetAsync("/");
 

@@ -65,6 +65,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TokenCa
         user.HasIndex(u => u.TokenDigest).IsUnique().HasFilter("TokenDigest IS NOT NULL");
         user.HasIndex(u => u.UnionId).HasFilter("UnionId IS NOT NULL");
         user.HasIndex(u => u.ReplacedTokenDigest).HasFilter("ReplacedTokenDigest IS NOT NULL");
+
+        // A team's own entities and user fields (docs/extending.md): every IEntityTypeConfiguration in
+        // WxLogin.Web, then those of the feature assemblies, without editing this class.
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        foreach (var assembly in options.FindExtension<FeatureModelExtension>()?.Assemblies ?? [])
+        {
+            modelBuilder.ApplyConfigurationsFromAssembly(assembly);
+        }
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

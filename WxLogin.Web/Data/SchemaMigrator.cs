@@ -10,9 +10,20 @@ namespace WxLogin.Web.Data;
 /// SchemaVersions table does not list yet, each in its own transaction, in order. Several instances
 /// may start at once: each script's transaction first takes the dialect's migration lock and then
 /// checks SchemaVersions again, so a script runs once however many instances race for it.
+/// Feature assemblies (<see cref="FeatureAssembly"/>) add their own embedded scripts to the same sequence.
 /// </summary>
-public sealed partial class SchemaMigrator(MigrationDialect dialect, DatabaseConnections connections, ILogger<SchemaMigrator> logger)
+public sealed partial class SchemaMigrator(
+    MigrationDialect dialect,
+    DatabaseConnections connections,
+    ILogger<SchemaMigrator> logger,
+    IEnumerable<FeatureAssembly>? features = null)
 {
+    /// <summary>
+    /// WxLogin's own scripts are numbered below this; a team's scripts take this number and up (to 8999;
+    /// the tests' sample uses 9000 and up), so an upgrade of WxLogin never brings a number a team already used.
+    /// </summary>
+    public const int FirstTeamVersion = 1000;
+
     /// <summary>Seconds one batch may run: a script that builds an index on a large table takes a while.</summary>
     private const int BatchTimeoutSeconds = 600;
 
@@ -21,13 +32,26 @@ public sealed partial class SchemaMigrator(MigrationDialect dialect, DatabaseCon
     /// <summary>The scripts for this provider, ordered by their number (0001_create_users.sql is 1).</summary>
     public IReadOnlyList<Script> Scripts()
     {
-        var assembly = typeof(SchemaMigrator).Assembly;
         var prefix = $"database/{dialect.ScriptFolder}/";
-        return assembly.GetManifestResourceNames()
-            .Where(name => name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(name => ReadScript(assembly, name, name[prefix.Length..]))
+        var assemblies = new[] { typeof(SchemaMigrator).Assembly }.Concat((features ?? []).Select(f => f.Assembly)).Distinct();
+        var scripts = assemblies
+            .SelectMany(assembly => assembly.GetManifestResourceNames()
+                .Where(name => name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
+                .Select(name => ReadScript(assembly, name, name[prefix.Length..])))
             .OrderBy(script => script.Version)
             .ToList();
+        EnsureEachNumberOnce(scripts);
+        return scripts;
+    }
+
+    /// <summary>Two scripts of one number would both run, in no set order, and be recorded once.</summary>
+    internal static void EnsureEachNumberOnce(IEnumerable<Script> scripts)
+    {
+        if (scripts.GroupBy(s => s.Version).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new InvalidOperationException(
+                $"Database scripts {string.Join(" and ", twice.Select(s => s.Name))} share the number {twice.Key}: give each its own.");
+        }
     }
 
     public async Task MigrateAsync(CancellationToken cancellationToken = default)

@@ -11,7 +11,7 @@ namespace WxLogin.Web.Extensions;
 public static class StartupLogExtensions
 {
     /// <summary>
-    /// Once the server listens: environment, WeChat mode and AppId (never the secret), database (never the
+    /// Once the server listens: version, environment, WeChat mode and AppId (never the secret), database (never the
     /// password), key ring folder, listening URLs and, outside Production, the Swagger UI.
     /// </summary>
     public static void LogStartupSummary(this WebApplication app) =>
@@ -23,8 +23,9 @@ public static class StartupLogExtensions
                 ? "off (Production)"
                 : (urls.FirstOrDefault()?.TrimEnd('/') ?? "") + "/swagger";
             app.Logger.LogInformation(
-                "WxLogin started: environment {Environment}; WeChat {WeChatMode} at {WeChatApi}, AppId {AppId}; database {Database}; " +
+                "WxLogin started: version {Version}; environment {Environment}; WeChat {WeChatMode} at {WeChatApi}, AppId {AppId}; database {Database}; " +
                 "key ring {KeyRing}; listening on {Urls}; Swagger UI {Swagger}",
+                AppVersion.Current,
                 app.Environment.EnvironmentName,
                 wechat.Mode,
                 wechat.Mode == WeChatMode.Emulator ? "the in-process emulator" : wechat.ApiBaseUrl.ToString(),

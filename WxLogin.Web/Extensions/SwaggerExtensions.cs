@@ -40,7 +40,7 @@ public static class SwaggerExtensions
         builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(swagger =>
         {
-            swagger.SwaggerDoc("v1", new OpenApiInfo { Title = Title, Version = "v1", Description = Description });
+            swagger.SwaggerDoc("v1", new OpenApiInfo { Title = Title, Version = AppVersion.Current, Description = Description });
             swagger.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,

@@ -23,11 +23,19 @@ public enum WithdrawnData
 /// The end of an account: deletion (DELETE /api/user/me, WeChat's user_authorization_cancellation) and
 /// withdrawn consent (user_authorization_revoke). Both are idempotent: WeChat retries its pushes.
 /// On SQLite the freed bytes are zeroed (<see cref="Data.Sqlite.SqliteSecureDelete"/>), so nothing of a deleted
-/// row stays in the file.
+/// row stays in the file. A deletion runs every registered <see cref="IAccountDataEraser"/> too.
 /// </summary>
-public sealed class AccountService(AppDbContext db, TokenCache tokenCache, TimeProvider time, ILogger<AccountService> logger)
+public sealed class AccountService(
+    AppDbContext db,
+    TokenCache tokenCache,
+    TimeProvider time,
+    ILogger<AccountService> logger,
+    IEnumerable<IAccountDataEraser> erasers)
 {
-    /// <summary>Deletes the user's row (openid, unionid, session_key, phone, nickname, avatar, token). False when it was already gone.</summary>
+    /// <summary>
+    /// Deletes the user's row (openid, unionid, session_key, phone, nickname, avatar, token) and, through the
+    /// erasers, a team's rows of that user. False when it was already gone.
+    /// </summary>
     public Task<bool> DeleteAsync(int userId, CancellationToken cancellationToken) =>
         DeleteAsync(db.Users.Where(u => u.Id == userId), cancellationToken);
 
@@ -93,6 +101,12 @@ public sealed class AccountService(AppDbContext db, TokenCache tokenCache, TimeP
         {
             return false;
         }
+        // A team's rows first, so a foreign key of theirs to Users never refuses the user's deletion.
+        foreach (var eraser in erasers)
+        {
+            await eraser.EraseAsync(db, id, cancellationToken);
+        }
+        await db.SaveChangesAsync(cancellationToken);
         await db.Users.Where(u => u.Id == id).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("User {UserId} deleted", id);

@@ -101,7 +101,7 @@ test('the page asks first, and a cancelled confirmation deletes nothing', TEST_T
   await page.onDeleteAccount();
 
   assert.equal(wx.modals.length, 1);
-  assert.equal(wx.modals[0].title, 'Delete my account?');
+  assert.equal(wx.modals[0].title, '注销账号？');
   assert.equal(wx.requestsTo('/api/user/me').filter((r) => r.method === 'DELETE').length, 0);
   assert.notEqual(page.data.user, null);
   assert.equal(wx.getStorageSync(TOKEN_KEY), token);

@@ -1,33 +1,19 @@
 // utils/auth.js against the real WxLogin server (emulator mode), through a fake `wx` whose
 // wx.request does real HTTP. Run after `dotnet build WxLogin.Web`:
 //   node --test miniprogram/test/*.test.js
-const { test, before, after, beforeEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
 const config = require('../config.js');
 const auth = require('../utils/auth.js');
 const { createFakeWx } = require('./support/fake-wx.js');
-const { startServer } = require('./support/server.js');
+const { useServer } = require('./support/server.js');
 
 const TEST_TIMEOUT = { timeout: 20000 };
 const TOKEN_KEY = 'wxlogin.token';
 
-let server;
+const started = useServer();
 let userNumber = 0;
-
-before(async () => {
-  server = await startServer();
-}, { timeout: 90000 });
-
-after(async () => {
-  if (server) {
-    await server.stop();
-  }
-});
-
-beforeEach(() => {
-  config.baseUrl = server.url;
-});
 
 /** A fake wx for a user no other test uses (the emulator names users by the code's prefix). */
 function useWx(options = {}) {
@@ -42,7 +28,7 @@ async function direct(path, { method = 'GET', token, body } = {}) {
   if (token) {
     headers.authorization = `Bearer ${token}`;
   }
-  const response = await fetch(server.url + path, {
+  const response = await fetch(started.server.url + path, {
     method, headers, body: body && JSON.stringify(body), signal: AbortSignal.timeout(10000)
   });
   const text = await response.text();

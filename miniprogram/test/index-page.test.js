@@ -60,13 +60,14 @@ test('log in shows the user, and showing the page again loads it from /api/user/
   assert.equal(wx.requestsTo('/api/user/me').length, 1);
 });
 
-test('a failed login shows the server\'s code and detail', TEST_TIMEOUT, async () => {
+test('a failed login shows the Chinese message for its code, and the code', TEST_TIMEOUT, async () => {
   const page = openPage({ codes: ['wx-40029'] });
 
   await page.onLogin();
 
   assert.equal(page.data.user, null);
-  assert.match(page.data.error, /^code_invalid: ./);
+  assert.equal(page.data.error, '登录已过期，请重新登录');
+  assert.equal(page.data.errorCode, 'code_invalid');
 });
 
 test('a declined phone prompt shows phone_denied', TEST_TIMEOUT, async () => {
@@ -75,7 +76,8 @@ test('a declined phone prompt shows phone_denied', TEST_TIMEOUT, async () => {
 
   await page.onGetPhoneNumber({ type: 'getphonenumber', detail: { errMsg: 'getPhoneNumber:fail user deny' } });
 
-  assert.equal(page.data.error, 'phone_denied: getPhoneNumber:fail user deny');
+  assert.equal(page.data.error, '未授权手机号，可稍后在设置中重新授权');
+  assert.equal(page.data.errorCode, 'phone_denied');
   assert.equal(page.data.phone, null);
 });
 
@@ -88,4 +90,25 @@ test('log out clears the user and the token', TEST_TIMEOUT, async () => {
   assert.equal(page.data.user, null);
   assert.equal(wx.getStorageSync('wxlogin.token'), '');
   assert.equal(wx.requestsTo('/api/user/logout').length, 1);
+});
+
+test('a token replaced by a login on another device: the page logs in again and says so', TEST_TIMEOUT, async () => {
+  let replacedToken = null;
+  const page = openPage({
+    answer: (sent) => (sent.header.Authorization === `Bearer ${replacedToken}`
+      ? { statusCode: 401, data: { status: 401, title: 'Unauthorized', detail: 'Replaced.', code: 'token_replaced' } }
+      : undefined)
+  });
+  page.onLoad();
+  await page.onLogin();
+  replacedToken = wx.getStorageSync('wxlogin.token');
+
+  await page.loadUser();
+  page.onUnload();
+
+  assert.equal(page.data.notice, '您的账号已在其他设备登录');
+  assert.equal(page.data.error, '');
+  assert.equal(typeof page.data.user.id, 'number');
+  assert.equal(wx.loginCalls, 2);
+  assert.deepEqual(wx.toasts, [], 'the page says it, not the default toast');
 });

@@ -2,11 +2,32 @@
 // once when the server says the token is gone. Plain CommonJS over wx's callback APIs, so it runs
 // in the mini-program as is (no build step) and under Node in the tests with a fake `wx`.
 const config = require('../config.js');
+const messages = require('./messages.js');
 
 const TOKEN_KEY = 'wxlogin.token';
 
 // The 401 codes that mean "log in again"; any other 401 reaches the caller as is.
 const TOKEN_ERRORS = ['token_missing', 'token_invalid'];
+
+// A newer login of the same user (another phone, PC or Mac WeChat) replaced this device's token: the
+// server keeps one token per user. Not re-logged silently, or two devices would log each other out
+// unseen: onReplaced decides.
+const TOKEN_REPLACED = 'token_replaced';
+
+// The decision about a replaced token in progress, keyed by that token, so concurrent requests
+// that all got token_replaced ask the hook once.
+let replacedInFlight = null;
+
+/**
+ * The default onReplaced: log in again once (this device becomes the logged-in one) and say why in a
+ * toast, since the other device's token is now the replaced one.
+ */
+function defaultOnReplaced(error) {
+  wx.showToast({ title: messages.messageFor(error), icon: 'none', duration: 3000 });
+  return true;
+}
+
+let onReplaced = defaultOnReplaced;
 
 // The login in progress, shared by every caller until it settles (single flight). Two pages
 // logging in at once would otherwise call wx.login twice, which can rotate session_key, and
@@ -36,6 +57,23 @@ function isTokenError(res) {
   return res.statusCode === 401 && !!res.data && TOKEN_ERRORS.indexOf(res.data.code) >= 0;
 }
 
+function isReplaced(res) {
+  return res.statusCode === 401 && !!res.data && res.data.code === TOKEN_REPLACED;
+}
+
+/**
+ * WeChat's language setting as an Accept-Language value (zh_CN → zh-CN, en → en), so the server's
+ * error details come in the user's language; '' when the base library tells none.
+ */
+function acceptLanguage() {
+  try {
+    const info = typeof wx.getAppBaseInfo === 'function' ? wx.getAppBaseInfo() : wx.getSystemInfoSync();
+    return info && info.language ? String(info.language).replace(/_/g, '-') : '';
+  } catch (e) {
+    return '';
+  }
+}
+
 /** A non-2xx answer as an Error; the server's problem+json gives the code and detail. */
 function toError(res) {
   const body = res.data && typeof res.data === 'object' ? res.data : {};
@@ -44,11 +82,13 @@ function toError(res) {
 
 /** wx.request as a promise: resolves with every HTTP answer, rejects only when none came. */
 function send(options) {
+  const language = acceptLanguage();
+  const header = Object.assign(language ? { 'Accept-Language': language } : {}, options.header);
   return new Promise((resolve, reject) => {
     wx.request(Object.assign({}, options, {
       url: toUrl(options.url),
       method: options.method || 'GET',
-      header: options.header || {},
+      header: header,
       success: resolve,
       fail: (res) => reject(createError('network_error', (res && res.errMsg) || 'request failed', 0))
     }));
@@ -130,8 +170,42 @@ function tokenAfter401(failedToken) {
 }
 
 /**
- * wx.request with `Authorization: Bearer <token>`, logging in first when there is no token.
- * On 401 token_missing / token_invalid it logs in again and retries once; a second 401 rejects.
+ * The token to retry with after `failedToken` got 401 token_replaced, or a rejection with that error
+ * when onReplaced says not to log in again (the token is then forgotten: it will not work again).
+ */
+function tokenAfterReplaced(failedToken, res) {
+  const token = getToken();
+  if (loginInFlight || (token && token !== failedToken)) {
+    return tokenAfter401(failedToken); // another request already dealt with it
+  }
+  if (!replacedInFlight || replacedInFlight.token !== failedToken) {
+    const error = toError(res);
+    const decision = Promise.resolve()
+      .then(() => onReplaced(error))
+      .then((again) => {
+        if (!again) {
+          if (getToken() === failedToken) {
+            wx.removeStorageSync(TOKEN_KEY);
+          }
+          throw error;
+        }
+        return tokenAfter401(failedToken);
+      });
+    replacedInFlight = { token: failedToken, decision: decision };
+    const settled = () => {
+      if (replacedInFlight && replacedInFlight.decision === decision) {
+        replacedInFlight = null;
+      }
+    };
+    decision.then(settled, settled);
+  }
+  return replacedInFlight.decision;
+}
+
+/**
+ * wx.request with `Authorization: Bearer <token>` and `Accept-Language`, logging in first when there
+ * is no token. On 401 token_missing / token_invalid it logs in again and retries once; on 401
+ * token_replaced it asks onReplaced first (see setOnReplaced); a second 401 rejects.
  * `url` is a path under config.baseUrl (or a full URL). Resolves with the response body;
  * rejects with an Error carrying `code`, `detail`, `status` (`network_error` when no answer came).
  */
@@ -142,9 +216,15 @@ function request(options) {
       token = value;
       return send(withToken(options, token));
     })
-    .then((res) => isTokenError(res)
-      ? tokenAfter401(token).then((fresh) => send(withToken(options, fresh)))
-      : res)
+    .then((res) => {
+      if (isTokenError(res)) {
+        return tokenAfter401(token).then((fresh) => send(withToken(options, fresh)));
+      }
+      if (isReplaced(res)) {
+        return tokenAfterReplaced(token, res).then((fresh) => send(withToken(options, fresh)));
+      }
+      return res;
+    })
     .then((res) => {
       if (!isOk(res)) {
         throw toError(res);
@@ -206,8 +286,21 @@ function bindPhone(e) {
   });
 }
 
+/**
+ * Sets what happens when the server answers 401 token_replaced (a newer login of this user on another
+ * device replaced the token). `hook(error)` returns true, or a promise of true, to log in again and
+ * retry the request once (the other device is then the one replaced), or false to stop: the request
+ * rejects with the error, whose code is 'token_replaced', and the token is forgotten. Concurrent
+ * requests ask once. The default logs in again and shows 「您的账号已在其他设备登录」 in a toast;
+ * pass null to restore it.
+ */
+function setOnReplaced(hook) {
+  onReplaced = hook || defaultOnReplaced;
+}
+
 module.exports = {
   login: login,
+  setOnReplaced: setOnReplaced,
   request: request,
   logout: logout,
   bindPhone: bindPhone,

@@ -8,10 +8,16 @@
  * @param {boolean} [options.confirmModal]  what the user taps in wx.showModal: true confirm, false cancel (default)
  * @param {(request: object, response: object) => Promise<void>} [options.beforeSuccess]
  *   runs after an answer arrived and before wx.request's success callback
+ * @param {(request: object) => object|undefined} [options.answer]
+ *   answers a request itself ({statusCode, data}) instead of the server, e.g. a 401 token_replaced;
+ *   undefined lets the request through
+ * @param {string|null} [options.language]  WeChat's language setting ('zh_CN' by default; null: none)
+ * @param {boolean} [options.oldBaseLibrary]  no wx.getAppBaseInfo, only wx.getSystemInfoSync (before 2.20.1)
  */
 function createFakeWx(options) {
   const storage = new Map();
   const codes = (options.codes || []).slice();
+  const language = options.language === undefined ? 'zh_CN' : options.language;
   let codeNumber = 0;
 
   const wx = {
@@ -20,6 +26,8 @@ function createFakeWx(options) {
     modals: [],
     /** Every wx.request as it was sent: {url, method, header, data}. */
     requests: [],
+    /** Every wx.showToast's title. */
+    toasts: [],
 
     getStorageSync: (key) => (storage.has(key) ? storage.get(key) : ''),
     setStorageSync: (key, value) => { storage.set(key, value); },
@@ -31,6 +39,12 @@ function createFakeWx(options) {
       setImmediate(() => callbacks.success({ code, errMsg: 'login:ok' }));
     },
 
+    showToast(req) {
+      wx.toasts.push(req.title);
+    },
+
+    getSystemInfoSync: () => ({ language: language, platform: 'devtools' }),
+
     showModal(req) {
       wx.modals.push({ title: req.title, content: req.content, confirmText: req.confirmText });
       const confirm = !!options.confirmModal;
@@ -40,7 +54,8 @@ function createFakeWx(options) {
     request(req) {
       const sent = { url: req.url, method: req.method || 'GET', header: { ...req.header }, data: req.data };
       wx.requests.push(sent);
-      perform(sent, req.timeout || 15000).then(
+      const canned = options.answer && options.answer(sent);
+      (canned ? Promise.resolve({ header: {}, ...canned }) : perform(sent, req.timeout || 15000)).then(
         async (response) => {
           if (options.beforeSuccess) {
             await options.beforeSuccess(sent, response);
@@ -53,6 +68,9 @@ function createFakeWx(options) {
     /** The requests sent to one path, e.g. '/api/user/login'. */
     requestsTo: (path) => wx.requests.filter((r) => new URL(r.url).pathname === path)
   };
+  if (!options.oldBaseLibrary) {
+    wx.getAppBaseInfo = () => ({ language: language, SDKVersion: '3.5.0' });
+  }
   return wx;
 }
 

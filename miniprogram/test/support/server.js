@@ -84,4 +84,26 @@ async function waitUntilHealthy(getOutput, getExitStatus) {
   throw new Error(`The server was not healthy within ${startTimeoutMs / 1000} s:\n${getOutput()}`);
 }
 
-module.exports = { startServer };
+/**
+ * For a test file: starts the server before its tests and stops it after them, and points
+ * config.baseUrl at it before each test. Returns {server}, filled once it runs.
+ */
+function useServer() {
+  const { before, after, beforeEach } = require('node:test');
+  const config = require('../../config.js');
+  const started = { server: null };
+  before(async () => {
+    started.server = await startServer();
+  }, { timeout: 90000 });
+  after(async () => {
+    if (started.server) {
+      await started.server.stop();
+    }
+  });
+  beforeEach(() => {
+    config.baseUrl = started.server.url;
+  });
+  return started;
+}
+
+module.exports = { startServer, useServer };
