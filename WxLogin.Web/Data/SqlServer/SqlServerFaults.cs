@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Microsoft.Data.SqlClient;
 
 namespace WxLogin.Web.Data.SqlServer;
@@ -5,6 +6,9 @@ namespace WxLogin.Web.Data.SqlServer;
 /// <summary>SqlException numbers in words for the log.</summary>
 public sealed class SqlServerFaults : StorageFaults
 {
+    // Severity 20 and above ends the connection (SqlClient's TdsEnums.FATAL_ERROR_CLASS).
+    private const byte FatalClass = 20;
+
     // 2601: duplicate key in a unique index; 2627: violation of a unique or primary key constraint.
     private static readonly int[] UniqueViolationNumbers = [2601, 2627];
 
@@ -14,6 +18,7 @@ public sealed class SqlServerFaults : StorageFaults
     public override string? Describe(Exception exception) =>
         Find<SqlException>(exception) is not { } sql ? null : sql.Number switch
         {
+            0 when IsTransportFailure(sql) => "the database server cannot be reached (SqlClient network error)",
             -2 or 1222 => "the statement timed out waiting for a lock or the server (timeout)",
             1205 => "the transaction was chosen as a deadlock victim (1205)",
             1105 or 9002 => $"the database or its log is full ({sql.Number})",
@@ -25,6 +30,14 @@ public sealed class SqlServerFaults : StorageFaults
                 $"the database server cannot be reached ({sql.Number})",
             _ => null,
         };
+
+    /// <summary>
+    /// SqlClient's own network errors carry no server number (0): "TCP Provider, error: 35" for a refused
+    /// connection. They are fatal (class 20) or wrap the socket's error; "Operation cancelled by user",
+    /// also 0, is class 11 and no fault of the storage.
+    /// </summary>
+    private static bool IsTransportFailure(SqlException sql) =>
+        sql.Class >= FatalClass || Find<SocketException>(sql) is not null;
 
     public override bool IsLockTimeout(Exception exception) =>
         Find<SqlException>(exception) is { Number: -2 or 1222 or 1205 };

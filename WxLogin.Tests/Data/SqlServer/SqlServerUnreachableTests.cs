@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Microsoft.Data.SqlClient;
+using WxLogin.Tests.Infrastructure;
+using WxLogin.Web.Data.SqlServer;
+
+namespace WxLogin.Tests.Data.SqlServer;
+
+/// <summary>
+/// Database:Provider = SqlServer with nothing listening: SqlClient's genuine SqlException (a refused TCP
+/// connection is "TCP Provider, error: 35", Number 0) must read as storage_unavailable everywhere.
+/// </summary>
+public sealed class SqlServerUnreachableTests
+{
+    private WxLoginFactory _factory = null!;
+    private HttpClient _client = null!;
+
+    /// <summary>A loopback port that was free a moment ago: connecting to it is refused at once.</summary>
+    internal static string ClosedPortConnectionString()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"Server=tcp:127.0.0.1,{port};Database=WxLogin;User Id=sa;Password=unused;Encrypt=False;Connect Timeout=2;ConnectRetryCount=0";
+    }
+
+    [OneTimeSetUp]
+    public void StartApp()
+    {
+        _factory = new WxLoginFactory(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "SqlServer",
+            ["Database:AutoMigrate"] = "false",
+            ["ConnectionStrings:Default"] = ClosedPortConnectionString(),
+        });
+        _client = _factory.CreateClient();
+    }
+
+    [OneTimeTearDown]
+    public void StopApp()
+    {
+        _client.Dispose();
+        _factory.Dispose();
+    }
+
+    [Test]
+    public async Task Login_AnswersStorageUnavailable_WithoutAnUnhandledException()
+    {
+        var response = await _client.PostAsJsonAsync("/api/user/login", new { code = "unreachable.1" });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, "storage_unavailable");
+        AssertNoUnhandledException();
+    }
+
+    [Test]
+    public async Task Me_AnswersStorageUnavailable_WithoutAnUnhandledException()
+    {
+        var token = new string('A', 43);
+
+        var response = await _client.GetMeAsync(token);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, "storage_unavailable");
+        AssertNoUnhandledException();
+    }
+
+    [Test]
+    public async Task Ready_Answers503_NamingTheUnreachableServer()
+    {
+        var response = await _client.GetAsync("/health/ready");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("Unhealthy"));
+            Assert.That(_factory.Logs, Has.Some.Contains("the database server cannot be reached"));
+        });
+    }
+
+    [Test]
+    public async Task TheRefusal_IsASqlExceptionNumberZero_ThatTheFaultsNameUnreachable()
+    {
+        await using var connection = new SqlConnection(ClosedPortConnectionString());
+
+        var refused = Assert.ThrowsAsync<SqlException>(() => connection.OpenAsync());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused!.Number, Is.Zero, "SqlClient reports a refused connection without a server error number");
+            Assert.That(new SqlServerFaults().Describe(refused), Does.StartWith("the database server cannot be reached"));
+        });
+    }
+
+    private void AssertNoUnhandledException() =>
+        Assert.That(_factory.Logs, Has.None.Contains("Unhandled exception"), string.Join("\n", _factory.Logs));
+}

@@ -1,0 +1,26 @@
+using Microsoft.Data.SqlClient;
+using WxLogin.Web.Models;
+
+namespace WxLogin.Web.Data.SqlServer;
+
+/// <summary>
+/// SQL Server may pick the token read as the victim of a deadlock (1205) with a login or logout writing
+/// the same user (locking READ COMMITTED, before database/sqlserver/0005 or with READ_COMMITTED_SNAPSHOT
+/// off). The writer has committed by then, so the read is tried once more instead of answering 503.
+/// </summary>
+public sealed class DeadlockRetryingTokenReader(TokenReader inner) : TokenReader
+{
+    private const int DeadlockVictim = 1205;
+
+    public override async Task<UserSnapshot?> FindAsync(byte[] digest, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await inner.FindAsync(digest, cancellationToken);
+        }
+        catch (SqlException ex) when (ex.Number == DeadlockVictim)
+        {
+            return await inner.FindAsync(digest, cancellationToken);
+        }
+    }
+}
