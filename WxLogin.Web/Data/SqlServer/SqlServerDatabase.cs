@@ -23,6 +23,7 @@ public static class SqlServerDatabase
         services.AddSingleton<StorageFaults>(provider => provider.GetRequiredService<SqlServerFaults>());
         services.AddSingleton<MigrationDialect, SqlServerMigrationDialect>();
         services.AddSingleton<WriteProbe, SqlServerWriteProbe>();
+        services.AddSingleton<IndexProbe, SqlServerIndexProbe>();
         services.AddSingleton<TokenReader>(provider =>
             new DeadlockRetryingTokenReader(new PooledTokenReader(provider.GetRequiredService<SqlServerConnections>(), TokenSql)));
         services.AddSingleton<LoginStore>(provider => provider.GetRequiredService<SqlServerLoginStore>());
