@@ -95,3 +95,29 @@ public sealed class SqlServerUnreachableTests
     private void AssertNoUnhandledException() =>
         Assert.That(_factory.Logs, Has.None.Contains("Unhandled exception"), string.Join("\n", _factory.Logs));
 }
+
+/// <summary>Database:AutoMigrate=true with the server unreachable: one line naming the settings, no start.</summary>
+public sealed class SqlServerUnreachableAtStartTests
+{
+    [Test]
+    public void AutoMigrate_StopsTheStart_WithOneLineNamingTheSettings_AndNoStackTrace()
+    {
+        using var factory = new WxLoginFactory(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "SqlServer",
+            ["Database:AutoMigrate"] = "true",
+            ["ConnectionStrings:Default"] = SqlServerUnreachableTests.ClosedPortConnectionString(),
+        });
+
+        var said = factory.StartFailure();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(said, Does.Contain("Database__AutoMigrate").And.Contain("ConnectionStrings__Default")
+                .And.Contain("the database server cannot be reached"));
+            Assert.That(said.Split('\n'), Has.Length.EqualTo(1));
+            Assert.That(said, Does.Not.Contain("   at "), "no stack trace");
+            Assert.That(factory.Logs, Has.None.Contains("   at "), "nothing else logged a stack trace either");
+        });
+    }
+}
