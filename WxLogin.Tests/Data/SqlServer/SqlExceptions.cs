@@ -15,13 +15,30 @@ internal static class SqlExceptions
 
     /// <param name="number">the server's error number (0 for SqlClient's own errors).</param>
     /// <param name="errorClass">the severity: 11 to 16 for a statement's error, 20 and above ends the connection.</param>
-    public static SqlException WithNumber(int number, byte errorClass = 16, string message = "test")
+    public static SqlException WithNumber(int number, byte errorClass = 16, string message = "test") =>
+        WithErrors((number, errorClass, message));
+
+    /// <summary>One exception carrying several errors, in order, as SqlClient reports a cancelled command.</summary>
+    public static SqlException WithErrors(params (int Number, byte Class, string Message)[] errors)
+    {
+        var collection = (SqlErrorCollection)Activator.CreateInstance(typeof(SqlErrorCollection), nonPublic: true)!;
+        foreach (var (number, errorClass, message) in errors)
+        {
+            typeof(SqlErrorCollection).GetMethod("Add", Internal)!.Invoke(collection, [Error(number, errorClass, message)]);
+        }
+
+        var create = typeof(SqlException).GetMethod("CreateException", BindingFlags.NonPublic | BindingFlags.Static,
+            [typeof(SqlErrorCollection), typeof(string)])!;
+        return (SqlException)create.Invoke(null, [collection, "15.0.0"])!;
+    }
+
+    private static SqlError Error(int number, byte errorClass, string message)
     {
         var errorConstructor = typeof(SqlError).GetConstructors(Internal)
             .Where(c => c.GetParameters() is [{ ParameterType: var first }, ..] && first == typeof(int))
             .OrderBy(c => c.GetParameters().Length)
             .First();
-        var error = (SqlError)errorConstructor.Invoke(errorConstructor.GetParameters()
+        return (SqlError)errorConstructor.Invoke(errorConstructor.GetParameters()
             .Select((parameter, index) => index == 0 ? number : parameter.Name switch
             {
                 "errorClass" => errorClass,
@@ -29,13 +46,6 @@ internal static class SqlExceptions
                 _ => DefaultFor(parameter),
             })
             .ToArray());
-
-        var errors = (SqlErrorCollection)Activator.CreateInstance(typeof(SqlErrorCollection), nonPublic: true)!;
-        typeof(SqlErrorCollection).GetMethod("Add", Internal)!.Invoke(errors, [error]);
-
-        var create = typeof(SqlException).GetMethod("CreateException", BindingFlags.NonPublic | BindingFlags.Static,
-            [typeof(SqlErrorCollection), typeof(string)])!;
-        return (SqlException)create.Invoke(null, [errors, "15.0.0"])!;
     }
 
     private static object? DefaultFor(ParameterInfo parameter) => parameter.ParameterType switch

@@ -57,6 +57,21 @@ public sealed class SqlServerFaultsTests
     }
 
     [Test]
+    public void ACancelledCommandReportedAsASevereError_IsNoStorageFault()
+    {
+        // SqlClient often reports a cancelled command with both errors, the fatal-looking one first.
+        var cancelled = SqlExceptions.WithErrors(
+            (0, 20, "A severe error occurred on the current command.  The results, if any, should be discarded."),
+            (0, 11, "Operation cancelled by user."));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(cancelled.Class, Is.EqualTo(20), "SqlException.Class is the first error's");
+            Assert.That(new SqlServerFaults().Describe(cancelled), Is.Null);
+        });
+    }
+
+    [Test]
     public void AStorageFault_LeavesTheConnectionPoolsAlone()
     {
         // Clearing SqlClient's pools on every fault turns one transient error into a reconnect storm across

@@ -88,6 +88,7 @@ public sealed class SqlServerUnreachableTests
         Assert.Multiple(() =>
         {
             Assert.That(refused!.Number, Is.Zero, "SqlClient reports a refused connection without a server error number");
+            Assert.That(refused.Errors.Cast<SqlError>().Select(e => e.Class), Has.All.GreaterThanOrEqualTo(20), "and as fatal");
             Assert.That(new SqlServerFaults().Describe(refused), Does.StartWith("the database server cannot be reached"));
         });
     }

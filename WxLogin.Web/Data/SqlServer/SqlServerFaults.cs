@@ -33,11 +33,13 @@ public sealed class SqlServerFaults : StorageFaults
 
     /// <summary>
     /// SqlClient's own network errors carry no server number (0): "TCP Provider, error: 35" for a refused
-    /// connection. They are fatal (class 20) or wrap the socket's error; "Operation cancelled by user",
-    /// also 0, is class 11 and no fault of the storage.
+    /// connection. They are fatal (class 20) or wrap the socket's error. A command the request's token
+    /// cancelled is no fault of the storage, though it may come as "A severe error occurred" (0, class 20)
+    /// followed by "Operation cancelled by user" (0, class 11): any number-0 error below class 20 says so.
     /// </summary>
     private static bool IsTransportFailure(SqlException sql) =>
-        sql.Class >= FatalClass || Find<SocketException>(sql) is not null;
+        !sql.Errors.Cast<SqlError>().Any(error => error.Number == 0 && error.Class < FatalClass)
+        && (sql.Class >= FatalClass || Find<SocketException>(sql) is not null);
 
     public override bool IsLockTimeout(Exception exception) =>
         Find<SqlException>(exception) is { Number: -2 or 1222 or 1205 };
