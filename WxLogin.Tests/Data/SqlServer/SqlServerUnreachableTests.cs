@@ -11,11 +11,8 @@ namespace WxLogin.Tests.Data.SqlServer;
 /// Database:Provider = SqlServer with nothing listening: SqlClient's genuine SqlException (a refused TCP
 /// connection is "TCP Provider, error: 35", Number 0) must read as storage_unavailable everywhere.
 /// </summary>
-public sealed class SqlServerUnreachableTests
+public sealed class SqlServerUnreachableTests : AppFixture
 {
-    private WxLoginFactory _factory = null!;
-    private HttpClient _client = null!;
-
     /// <summary>A loopback port that was free a moment ago: connecting to it is refused at once.</summary>
     internal static string ClosedPortConnectionString()
     {
@@ -26,29 +23,17 @@ public sealed class SqlServerUnreachableTests
         return $"Server=tcp:127.0.0.1,{port};Database=WxLogin;User Id=sa;Password=unused;Encrypt=False;Connect Timeout=2;ConnectRetryCount=0";
     }
 
-    [OneTimeSetUp]
-    public void StartApp()
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        _factory = new WxLoginFactory(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "SqlServer",
-            ["Database:AutoMigrate"] = "false",
-            ["ConnectionStrings:Default"] = ClosedPortConnectionString(),
-        });
-        _client = _factory.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public void StopApp()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
+        ["Database:Provider"] = "SqlServer",
+        ["Database:AutoMigrate"] = "false",
+        ["ConnectionStrings:Default"] = ClosedPortConnectionString(),
+    };
 
     [Test]
     public async Task Login_AnswersStorageUnavailable_WithoutAnUnhandledException()
     {
-        var response = await _client.PostAsJsonAsync("/api/user/login", new { code = "unreachable.1" });
+        var response = await Client.PostAsJsonAsync("/api/user/login", new { code = "unreachable.1" });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, "storage_unavailable");
         AssertNoUnhandledException();
@@ -59,7 +44,7 @@ public sealed class SqlServerUnreachableTests
     {
         var token = new string('A', 43);
 
-        var response = await _client.GetMeAsync(token);
+        var response = await Client.GetMeAsync(token);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, "storage_unavailable");
         AssertNoUnhandledException();
@@ -68,13 +53,13 @@ public sealed class SqlServerUnreachableTests
     [Test]
     public async Task Ready_Answers503_NamingTheUnreachableServer()
     {
-        var response = await _client.GetAsync("/health/ready");
+        var response = await Client.GetAsync("/health/ready");
 
         Assert.Multiple(async () =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
             Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("Unhealthy"));
-            Assert.That(_factory.Logs, Has.Some.Contains("the database server cannot be reached"));
+            Assert.That(Factory.Logs, Has.Some.Contains("the database server cannot be reached"));
         });
     }
 
@@ -94,7 +79,7 @@ public sealed class SqlServerUnreachableTests
     }
 
     private void AssertNoUnhandledException() =>
-        Assert.That(_factory.Logs, Has.None.Contains("Unhandled exception"), string.Join("\n", _factory.Logs));
+        Assert.That(Factory.Logs, Has.None.Contains("Unhandled exception"), string.Join("\n", Factory.Logs));
 }
 
 /// <summary>Database:AutoMigrate=true with the server unreachable: one line naming the settings, no start.</summary>
