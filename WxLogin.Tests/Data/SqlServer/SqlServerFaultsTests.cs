@@ -42,6 +42,27 @@ public sealed class SqlServerFaultsTests
         });
     }
 
+    [TestCase(258, TestName = "AConnectTimeout258_IsTheServerUnreachable")]
+    [TestCase(40, TestName = "AnyFatalErrorBeforeAConnectionExists_IsTheServerUnreachable")]
+    public void FatalErrorsWhileConnecting_AreTheServerUnreachable(int number)
+    {
+        // "TCP Provider, error: 0 - The wait operation timed out" (258) and its kin come before any connection (no ClientConnectionId).
+        var failed = SqlExceptions.WithNumber(number, errorClass: 20);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failed.ClientConnectionId, Is.EqualTo(Guid.Empty));
+            Assert.That(new SqlServerFaults().Describe(failed), Does.StartWith("the database server cannot be reached").And.Contain($"{number})"));
+        });
+    }
+
+    [Test]
+    public void AStatementsError_IsNoStorageFault()
+    {
+        // Invalid object name: a bug or a missing script, answered 500 with its stack trace.
+        Assert.That(new SqlServerFaults().Describe(SqlExceptions.WithNumber(208, errorClass: 16)), Is.Null);
+    }
+
     [Test]
     public void OperationCancelledByUser_IsNoStorageFault()
     {

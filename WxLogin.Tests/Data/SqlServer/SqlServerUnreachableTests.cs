@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.Data.SqlClient;
+using Microsoft.EntityFrameworkCore;
 using WxLogin.Tests.Infrastructure;
+using WxLogin.Web.Data;
 using WxLogin.Web.Data.SqlServer;
 
 namespace WxLogin.Tests.Data.SqlServer;
@@ -78,6 +80,19 @@ public sealed class SqlServerUnreachableTests : AppFixture
         });
     }
 
+    [Test]
+    public async Task EfCoresFailure_IsTheServerUnreachableToo()
+    {
+        // Phone, profile, user info, deletion and WeChat's events write through EF, which may wrap the SqlException.
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        new SqlServerConnections(ClosedPortConnectionString()).ConfigureEf(options);
+        await using var db = new AppDbContext(options.Options);
+
+        var thrown = Assert.CatchAsync(() => db.Users.CountAsync());
+
+        Assert.That(new SqlServerFaults().Describe(thrown!), Does.StartWith("the database server cannot be reached"), thrown!.ToString());
+    }
+
     private void AssertNoUnhandledException() =>
         Assert.That(Factory.Logs, Has.None.Contains("Unhandled exception"), string.Join("\n", Factory.Logs));
 }
@@ -105,5 +120,29 @@ public sealed class SqlServerUnreachableAtStartTests
             Assert.That(said, Does.Not.Contain("   at "), "no stack trace");
             Assert.That(factory.Logs, Has.None.Contains("   at "), "nothing else logged a stack trace either");
         });
+    }
+}
+
+/// <summary>A server that takes the TCP connection and never answers: SqlClient's connect timeout, also 503.</summary>
+public sealed class SqlServerSilentTests
+{
+    [Test]
+    public async Task Me_AnswersStorageUnavailable_WhenTheServerNeverAnswers()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start(); // accepts into its backlog, never reads or writes
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        using var factory = new WxLoginFactory(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "SqlServer",
+            ["Database:AutoMigrate"] = "false",
+            ["ConnectionStrings:Default"] = $"Server=tcp:127.0.0.1,{port};Database=WxLogin;User Id=sa;Password=unused;Encrypt=False;Connect Timeout=1;ConnectRetryCount=0",
+        });
+        using var client = factory.CreateClient();
+
+        var response = await client.GetMeAsync(new string('A', 43));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, "storage_unavailable");
+        Assert.That(factory.Logs, Has.None.Contains("Unhandled exception"), string.Join("\n", factory.Logs));
     }
 }
