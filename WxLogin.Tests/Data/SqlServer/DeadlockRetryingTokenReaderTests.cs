@@ -17,6 +17,9 @@ public sealed class DeadlockRetryingTokenReaderTests
 
         public override Task<UserSnapshot?> FindAsync(byte[] digest, CancellationToken cancellationToken) =>
             Calls++ < failures.Length ? throw failures[Calls - 1] : Task.FromResult<UserSnapshot?>(User);
+
+        public override Task<bool> WasReplacedAsync(byte[] digest, CancellationToken cancellationToken) =>
+            Calls++ < failures.Length ? throw failures[Calls - 1] : Task.FromResult(true);
     }
 
     [Test]
@@ -29,6 +32,20 @@ public sealed class DeadlockRetryingTokenReaderTests
         Assert.Multiple(() =>
         {
             Assert.That(found, Is.EqualTo(User));
+            Assert.That(inner.Calls, Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task TheReplacedTokenRead_IsReadOnceMoreToo()
+    {
+        var inner = new ScriptedReader(SqlExceptions.WithNumber(1205, errorClass: 13));
+
+        var replaced = await new DeadlockRetryingTokenReader(inner).WasReplacedAsync(new byte[32], CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(replaced, Is.True);
             Assert.That(inner.Calls, Is.EqualTo(2));
         });
     }

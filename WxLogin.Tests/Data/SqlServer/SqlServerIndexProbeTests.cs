@@ -15,6 +15,7 @@ public sealed class SqlServerIndexProbeTests
         new("IX_Users_OpenId", true, new HashSet<string>()),
         new("IX_Users_TokenDigest", true, Covered.ToHashSet()),
         new("IX_Users_UnionId", false, new HashSet<string>()),
+        new("IX_Users_ReplacedTokenDigest", false, new HashSet<string>()),
     ];
 
     [Test]
@@ -26,6 +27,7 @@ public sealed class SqlServerIndexProbeTests
     [TestCase("IX_Users_OpenId")]
     [TestCase("IX_Users_TokenDigest")]
     [TestCase("IX_Users_UnionId")]
+    [TestCase("IX_Users_ReplacedTokenDigest")]
     public void AMissingIndex_IsNamed(string name)
     {
         var indexes = AsTheScriptsLeaveThem().Where(i => i.Name != name).ToList();

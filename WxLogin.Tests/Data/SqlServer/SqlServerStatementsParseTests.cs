@@ -31,6 +31,7 @@ public sealed class SqlServerStatementsParseTests
         yield return ("login upsert", SqlServerLoginStore.UpsertSql);
         yield return ("logout revoke", SqlServerLoginStore.RevokeSql);
         yield return ("token read", SqlServerDatabase.TokenSql);
+        yield return ("replaced token read", SqlServerDatabase.ReplacedSql);
         yield return ("create SchemaVersions", dialect.CreateSchemaVersionsSql);
         yield return ("migration lock", dialect.MigrationLockSql);
         yield return ("record a script", SchemaMigrator.InsertVersionSql);

@@ -13,6 +13,9 @@ public static class SqlServerDatabase
         WHERE TokenDigest = @digest
         """;
 
+    /// <summary>One indexed read on IX_Users_ReplacedTokenDigest, only for a token that FindAsync did not find.</summary>
+    internal const string ReplacedSql = "SELECT 1 FROM Users WHERE ReplacedTokenDigest = @digest";
+
     public static void Register(IServiceCollection services)
     {
         services.AddSingleton(provider => new SqlServerConnections(DatabaseSettings.ConnectionString(provider),
@@ -25,7 +28,8 @@ public static class SqlServerDatabase
         services.AddSingleton<WriteProbe, SqlServerWriteProbe>();
         services.AddSingleton<IndexProbe, SqlServerIndexProbe>();
         services.AddSingleton<TokenReader>(provider =>
-            new DeadlockRetryingTokenReader(new PooledTokenReader(provider.GetRequiredService<SqlServerConnections>(), TokenSql)));
+            new DeadlockRetryingTokenReader(
+                new PooledTokenReader(provider.GetRequiredService<SqlServerConnections>(), TokenSql, ReplacedSql)));
         services.AddSingleton<LoginStore>(provider => provider.GetRequiredService<SqlServerLoginStore>());
     }
 }

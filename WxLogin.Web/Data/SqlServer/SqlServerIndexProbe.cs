@@ -40,7 +40,7 @@ public sealed class SqlServerIndexProbe : IndexProbe
     {
         var byName = indexes.ToDictionary(index => index.Name, StringComparer.OrdinalIgnoreCase);
         var problems = new List<string>();
-        foreach (var (name, unique) in new[] { ("IX_Users_OpenId", true), ("IX_Users_TokenDigest", true), ("IX_Users_UnionId", false) })
+        foreach (var (name, unique) in new[] { ("IX_Users_OpenId", true), ("IX_Users_TokenDigest", true), ("IX_Users_UnionId", false), ("IX_Users_ReplacedTokenDigest", false) })
         {
             if (!byName.TryGetValue(name, out var index))
             {
