@@ -18,7 +18,10 @@ if (!await app.CheckSettingsAsync())
 {
     return 1;
 }
-await app.MigrateDatabaseAsync();
+if (!await app.MigrateDatabaseAsync())
+{
+    return 1;
+}
 app.UseWxLoginPipeline();
 app.LogStartupSummary();
 

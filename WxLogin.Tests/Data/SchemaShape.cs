@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
+using WxLogin.Tests.Data.SqlServer;
 using WxLogin.Web.Data;
 
 namespace WxLogin.Tests.Data;
@@ -45,16 +46,32 @@ internal sealed class SchemaShape
     public static string UniqueConstraint(string table, string name, IEnumerable<string> columns) =>
         $"unique constraint {table} {name} ({string.Join(", ", columns)})";
 
-    public static string Index(string table, string name, bool unique, IEnumerable<string> columns, string? filter) =>
+    /// <param name="included">INCLUDE (…) columns, in any order: they are listed sorted.</param>
+    public static string Index(string table, string name, bool unique, IEnumerable<string> columns, string? filter,
+        IEnumerable<string>? included = null) =>
         $"index {table} {name}{(unique ? " UNIQUE" : "")} ({string.Join(", ", columns)})" +
+        (included?.Order(StringComparer.Ordinal).ToList() is { Count: > 0 } sorted ? $" INCLUDE ({string.Join(", ", sorted)})" : "") +
         (string.IsNullOrWhiteSpace(filter) ? "" : " WHERE " + NormalizeFilter(filter));
+
+    /// <summary>Forgets an index defined earlier, so CREATE INDEX … WITH (DROP_EXISTING = ON) can state it anew.</summary>
+    public void RemoveIndex(string table, string name)
+    {
+        var prefix = $"index {table} {name} ";
+        var line = _lines.SingleOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"DROP_EXISTING of an index not defined before: {table} {name}");
+        _lines.Remove(line);
+    }
+
+    public bool HasIndex(string table, string name) =>
+        _lines.Any(l => l.StartsWith($"index {table} {name} ", StringComparison.Ordinal));
 
     /// <summary>Walks the EF model as the given provider maps it: every table, column, key and index.</summary>
     /// <param name="defaultSchema">the schema of tables the model leaves unqualified (dbo on SQL Server).</param>
     /// <param name="isIdentity">whether the provider generates the column's values (IDENTITY); null to leave it out.</param>
     /// <param name="namedPrimaryKeys">false where the database does not keep the primary key's name (SQLite).</param>
+    /// <param name="included">the provider's INCLUDE (…) columns of an index; null where it has none.</param>
     public static SchemaShape FromEfModel(DbContextOptions<AppDbContext> options, string? defaultSchema,
-        Func<IColumn, bool>? isIdentity, bool namedPrimaryKeys)
+        Func<IColumn, bool>? isIdentity, bool namedPrimaryKeys, Func<ITableIndex, IEnumerable<string>>? included = null)
     {
         using var db = new AppDbContext(options);
         var model = db.GetService<IDesignTimeModel>().Model.GetRelationalModel();
@@ -81,7 +98,7 @@ internal sealed class SchemaShape
             }
             foreach (var index in table.Indexes)
             {
-                shape.Add(Index(name, index.Name, index.IsUnique, index.Columns.Select(c => c.Name), index.Filter));
+                shape.Add(Index(name, index.Name, index.IsUnique, index.Columns.Select(c => c.Name), index.Filter, included?.Invoke(index)));
             }
         }
         return shape;

@@ -7,10 +7,13 @@ public abstract class AppFixture
 
     protected HttpClient Client { get; private set; } = null!;
 
+    /// <summary>Settings over WxLoginFactory's own, for a fixture whose app runs differently.</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
+
     [OneTimeSetUp]
     public void StartApp()
     {
-        Factory = new WxLoginFactory();
+        Factory = new WxLoginFactory(Settings);
         Client = Factory.CreateClient();
     }
 

@@ -62,7 +62,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TokenCa
         user.Property(u => u.TokenDigest).HasMaxLength(32);
         user.Property(u => u.ReplacedTokenDigest).HasMaxLength(32);
         user.HasIndex(u => u.OpenId).IsUnique();
-        user.HasIndex(u => u.TokenDigest).IsUnique().HasFilter("TokenDigest IS NOT NULL");
+        // On SQL Server the token index covers what the token read returns (database/sqlserver/0005): no key lookup.
+        SqlServerIndexBuilderExtensions.IncludeProperties(
+            user.HasIndex(u => u.TokenDigest).IsUnique().HasFilter("TokenDigest IS NOT NULL"),
+            u => new { u.OpenId, u.UnionId, u.Nickname, u.AvatarUrl, u.PhoneNumber, u.TokenExpiresAt, u.CreatedAt, u.UpdatedAt });
         user.HasIndex(u => u.UnionId).HasFilter("UnionId IS NOT NULL");
         user.HasIndex(u => u.ReplacedTokenDigest).HasFilter("ReplacedTokenDigest IS NOT NULL");
 

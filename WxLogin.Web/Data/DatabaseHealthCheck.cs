@@ -5,19 +5,23 @@ namespace WxLogin.Web.Data;
 
 /// <summary>
 /// Readiness (tag "ready"): what a request needs from the database. It opens (a SQLite file that
-/// vanished is not created again), holds every script's changes (SchemaVersions and the Users
-/// columns, not just SELECT 1), takes writes (probed without writing), and the last login write did
-/// not fail (a full disk shows only when something is written).
+/// vanished is not created again), holds every script's changes (SchemaVersions, the Users columns
+/// and, where the provider registers an <see cref="IndexProbe"/>, the indexes; not just SELECT 1),
+/// takes writes (probed without writing), and the last login write did not fail (a full disk shows
+/// only when something is written).
 /// </summary>
 public sealed class DatabaseHealthCheck(
     DatabaseConnections connections,
     SchemaMigrator migrator,
     WriteProbe writeProbe,
     StorageFaults faults,
-    LoginStore store) : IHealthCheck
+    LoginStore store,
+    IndexProbe? indexProbe = null) : IHealthCheck
 {
     // Every column the service reads or writes; a missing one fails here rather than in a request.
-    private static readonly string UsersColumnsSql = $"""SELECT {UserProjection.AllColumns} FROM "Users" WHERE 1 = 0""";
+    internal static readonly string UsersColumnsSql = $"""SELECT {UserProjection.AllColumns} FROM "Users" WHERE 1 = 0""";
+
+    internal const string SchemaVersionSql = """SELECT MAX("Version") FROM "SchemaVersions" """;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -27,13 +31,17 @@ public sealed class DatabaseHealthCheck(
             await connection.OpenAsync(cancellationToken);
 
             var expected = migrator.Scripts().Max(script => script.Version);
-            var applied = await ScalarAsync(connection, """SELECT MAX("Version") FROM "SchemaVersions" """, cancellationToken);
+            var applied = await ScalarAsync(connection, SchemaVersionSql, cancellationToken);
             if (applied is not { } version || Convert.ToInt32(version) < expected)
             {
                 return HealthCheckResult.Unhealthy(
                     $"The database schema is at version {applied ?? "none"}; this build needs {expected}. Run the scripts in database/.");
             }
             await ScalarAsync(connection, UsersColumnsSql, cancellationToken);
+            if (indexProbe is not null && await indexProbe.ProbeAsync(connection, cancellationToken) is { } missingIndexes)
+            {
+                return HealthCheckResult.Unhealthy($"The database lacks indexes the service needs: {missingIndexes}. Run the scripts in database/.");
+            }
 
             if (await writeProbe.ProbeAsync(connection, cancellationToken) is { } notWritable)
             {

@@ -27,6 +27,11 @@ public sealed partial class SchemaMigrator(
     /// <summary>Seconds one batch may run: a script that builds an index on a large table takes a while.</summary>
     private const int BatchTimeoutSeconds = 600;
 
+    internal const string InsertVersionSql =
+        """INSERT INTO "SchemaVersions" ("Version", "Name", "AppliedAt") VALUES (@Version, @Name, @AppliedAt)""";
+
+    internal const string AppliedVersionsSql = """SELECT "Version" FROM "SchemaVersions" """;
+
     public sealed record Script(int Version, string Name, string Sql);
 
     /// <summary>The scripts for this provider, ordered by their number (0001_create_users.sql is 1).</summary>
@@ -87,7 +92,7 @@ public sealed partial class SchemaMigrator(
             await connection.ExecuteAsync(batch, transaction: transaction, commandTimeout: BatchTimeoutSeconds);
         }
         await connection.ExecuteAsync(
-            """INSERT INTO "SchemaVersions" ("Version", "Name", "AppliedAt") VALUES (@Version, @Name, @AppliedAt)""",
+            InsertVersionSql,
             new { script.Version, script.Name, AppliedAt = DateTime.UtcNow },
             transaction);
         await transaction.CommitAsync(cancellationToken);
@@ -105,7 +110,7 @@ public sealed partial class SchemaMigrator(
     }
 
     private static async Task<HashSet<int>> AppliedVersionsAsync(DbConnection connection, DbTransaction? transaction) =>
-        (await connection.QueryAsync<int>("""SELECT "Version" FROM "SchemaVersions" """, transaction: transaction)).ToHashSet();
+        (await connection.QueryAsync<int>(AppliedVersionsSql, transaction: transaction)).ToHashSet();
 
     private static Script ReadScript(Assembly assembly, string resourceName, string fileName)
     {

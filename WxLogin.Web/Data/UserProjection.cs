@@ -11,7 +11,8 @@ namespace WxLogin.Web.Data;
 /// </summary>
 public static class UserProjection
 {
-    private static readonly string[] Names =
+    /// <summary>The column names, unquoted, in <see cref="Read"/>'s order.</summary>
+    public static readonly IReadOnlyList<string> Names =
         ["Id", "OpenId", "UnionId", "Nickname", "AvatarUrl", "PhoneNumber", "TokenExpiresAt", "CreatedAt", "UpdatedAt"];
 
     /// <summary>The columns <see cref="Read"/> expects, in its order.</summary>
@@ -38,5 +39,5 @@ public static class UserProjection
 
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
-    private static string Quoted(string[] names, string prefix) => string.Join(", ", names.Select(name => $"{prefix}\"{name}\""));
+    private static string Quoted(IEnumerable<string> names, string prefix) => string.Join(", ", names.Select(name => $"{prefix}\"{name}\""));
 }

@@ -46,12 +46,31 @@ public static class DatabaseExtensions
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthExtensions.ReadyTag]);
     }
 
-    /// <summary>Brings the schema up to date (Database:AutoMigrate) before the first request.</summary>
-    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    /// <summary>
+    /// Brings the schema up to date (Database:AutoMigrate) before the first request. A database that
+    /// cannot take the scripts (unreachable, full, read-only) stops the start with one line naming the
+    /// settings instead of a stack trace; false tells Program.cs to exit non-zero.
+    /// </summary>
+    public static async Task<bool> MigrateDatabaseAsync(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.AutoMigrate)
+        if (!app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.AutoMigrate)
+        {
+            return true;
+        }
+        try
         {
             await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
+            return true;
+        }
+        catch (Exception ex) when (app.Services.GetRequiredService<StorageFaults>().Describe(ex) is { } cause)
+        {
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("WxLogin.Startup").LogCritical(
+                "WxLogin cannot start: Database__AutoMigrate is true and the database cannot take the scripts: {Cause} ({Database}). " +
+                "Start the database or correct ConnectionStrings__Default; or set Database__AutoMigrate=false and run the scripts " +
+                "in database/ yourself: the service then starts and answers /health/ready 503 until the database serves.",
+                cause, app.Services.GetRequiredService<DatabaseConnections>().Describe());
+            await app.DisposeAsync();
+            return false;
         }
     }
 }

@@ -1,3 +1,6 @@
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
 -- Users: one row per WeChat openid. Idempotent; applied once and recorded in dbo.SchemaVersions.
 IF OBJECT_ID(N'dbo.Users', N'U') IS NULL
 CREATE TABLE dbo.Users (

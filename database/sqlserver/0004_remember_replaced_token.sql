@@ -1,3 +1,6 @@
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
 -- One token per user: a login replaces the previous token. Its digest is kept here, so that the old
 -- token answers 401 token_replaced (another device logged in) rather than token_invalid.
 -- Idempotent; applied once and recorded in dbo.SchemaVersions.

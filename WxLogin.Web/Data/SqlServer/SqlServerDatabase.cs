@@ -6,7 +6,7 @@ namespace WxLogin.Web.Data.SqlServer;
 /// <summary>Database:Provider = SqlServer: the design card's production database.</summary>
 public static class SqlServerDatabase
 {
-    /// <summary>Plain SQL, one indexed seek on IX_Users_TokenDigest.</summary>
+    /// <summary>Plain SQL, one seek on IX_Users_TokenDigest, which covers every column it returns (0005).</summary>
     internal static readonly string TokenSql = $"""
         SELECT {UserProjection.Columns}
         FROM Users
@@ -26,8 +26,10 @@ public static class SqlServerDatabase
         services.AddSingleton<StorageFaults>(provider => provider.GetRequiredService<SqlServerFaults>());
         services.AddSingleton<MigrationDialect, SqlServerMigrationDialect>();
         services.AddSingleton<WriteProbe, SqlServerWriteProbe>();
+        services.AddSingleton<IndexProbe, SqlServerIndexProbe>();
         services.AddSingleton<TokenReader>(provider =>
-            new PooledTokenReader(provider.GetRequiredService<SqlServerConnections>(), TokenSql, ReplacedSql));
+            new DeadlockRetryingTokenReader(
+                new PooledTokenReader(provider.GetRequiredService<SqlServerConnections>(), TokenSql, ReplacedSql)));
         services.AddSingleton<LoginStore>(provider => provider.GetRequiredService<SqlServerLoginStore>());
     }
 }

@@ -1,4 +1,4 @@
-using Dapper;
+using System.Data;
 using Microsoft.Data.SqlClient;
 using Microsoft.Extensions.Options;
 using WxLogin.Web.Models;
@@ -58,17 +58,21 @@ public sealed class SqlServerLoginStore(
     public override async Task<bool> RevokeTokenAsync(int userId, byte[] tokenDigest, DateTime now, CancellationToken cancellationToken)
     {
         await using var connection = new SqlConnection(connections.ConnectionString);
-        return await connection.ExecuteAsync(new CommandDefinition(RevokeSql, new { id = userId, digest = tokenDigest, now },
-            commandTimeout: CommandTimeoutSeconds, cancellationToken: cancellationToken)) == 1;
+        await connection.OpenAsync(cancellationToken);
+        await using var command = RevokeCommand(connection, userId, tokenDigest, now);
+        command.CommandTimeout = CommandTimeoutSeconds;
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     private async Task<UserSnapshot> UpsertAsync(LoginWrite login, CancellationToken cancellationToken)
     {
         await using var connection = new SqlConnection(connections.ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(UpsertSql, login, transaction,
-            CommandTimeoutSeconds, cancellationToken: cancellationToken));
+        await using var transaction = (SqlTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = UpsertCommand(connection, login);
+        command.Transaction = transaction;
+        command.CommandTimeout = CommandTimeoutSeconds;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         UserSnapshot? user = null;
         do
         {
@@ -81,5 +85,30 @@ public sealed class SqlServerLoginStore(
         await reader.DisposeAsync();
         await transaction.CommitAsync(cancellationToken);
         return user ?? throw new InvalidOperationException("The login upsert answered no row.");
+    }
+
+    /// <summary>
+    /// The parameters typed as the columns are. Inferred from a DateTime they would be legacy datetime,
+    /// which rounds to 3.33 ms before it reaches the datetime2 columns.
+    /// </summary>
+    internal static SqlCommand UpsertCommand(SqlConnection connection, LoginWrite login)
+    {
+        var command = new SqlCommand(UpsertSql, connection);
+        command.Parameters.Add("@OpenId", SqlDbType.NVarChar, 64).Value = login.OpenId;
+        command.Parameters.Add("@UnionId", SqlDbType.NVarChar, 64).Value = (object?)login.UnionId ?? DBNull.Value;
+        command.Parameters.Add("@SessionKeyProtected", SqlDbType.NVarChar, -1).Value = login.SessionKeyProtected;
+        command.Parameters.Add("@TokenDigest", SqlDbType.VarBinary, 32).Value = login.TokenDigest;
+        command.Parameters.Add("@TokenExpiresAt", SqlDbType.DateTime2).Value = login.TokenExpiresAt;
+        command.Parameters.Add("@Now", SqlDbType.DateTime2).Value = login.Now;
+        return command;
+    }
+
+    internal static SqlCommand RevokeCommand(SqlConnection connection, int userId, byte[] tokenDigest, DateTime now)
+    {
+        var command = new SqlCommand(RevokeSql, connection);
+        command.Parameters.Add("@id", SqlDbType.Int).Value = userId;
+        command.Parameters.Add("@digest", SqlDbType.VarBinary, 32).Value = tokenDigest;
+        command.Parameters.Add("@now", SqlDbType.DateTime2).Value = now;
+        return command;
     }
 }

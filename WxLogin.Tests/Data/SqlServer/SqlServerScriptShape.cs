@@ -1,6 +1,6 @@
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 
-namespace WxLogin.Tests.Data;
+namespace WxLogin.Tests.Data.SqlServer;
 
 /// <summary>
 /// The schema that SQL Server scripts declare, read with Microsoft's T-SQL parser (ScriptDom), no server:
@@ -8,8 +8,9 @@ namespace WxLogin.Tests.Data;
 /// EXEC(N'…') / sp_executesql strings; GO batches are the parser's. A script the parser rejects throws
 /// with its messages. A statement that could change the schema in a way this walker does not follow
 /// (DROP, sp_rename, foreign keys, ALTER COLUMN other than a new type and nullability, …) throws NotSupportedException, so the drift test fails
-/// loudly instead of passing blind: extend the walker then. DEFAULT, CHECK, COLLATE and INCLUDE are
-/// skipped: the EF model does not rely on them.
+/// loudly instead of passing blind: extend the walker then. An index's INCLUDE columns are read, and
+/// CREATE INDEX … WITH (DROP_EXISTING = ON) replaces the index. DEFAULT, CHECK and COLLATE are skipped:
+/// the EF model does not rely on them.
 /// </summary>
 internal sealed class SqlServerScriptShape
 {
@@ -77,8 +78,7 @@ internal sealed class SqlServerScriptShape
                 AlterColumn(script, alter);
                 break;
             case CreateIndexStatement index:
-                _shape.Add(SchemaShape.Index(TableName(index.OnName), index.Name.Value, index.Unique,
-                    index.Columns.Select(ColumnName), SourceText(index.FilterPredicate)));
+                CreateIndex(script, index);
                 break;
             case IfStatement guarded:
                 Statement(script, guarded.ThenStatement);
@@ -184,6 +184,23 @@ internal sealed class SqlServerScriptShape
         var name = alter.ColumnIdentifier.Value;
         var identity = _shape.RemoveColumn(table, name).EndsWith(" IDENTITY", StringComparison.Ordinal);
         _shape.Add(SchemaShape.Column(table, name, TypeName(alter.DataType), nullable, identity));
+    }
+
+    /// <summary>WITH (DROP_EXISTING = ON) replaces the index of that name; without it the name must be new.</summary>
+    private void CreateIndex(string script, CreateIndexStatement index)
+    {
+        var table = TableName(index.OnName);
+        var name = index.Name.Value;
+        if (index.IndexOptions.Any(o => o is IndexStateOption { OptionKind: IndexOptionKind.DropExisting, OptionState: OptionState.On }))
+        {
+            _shape.RemoveIndex(table, name);
+        }
+        else if (_shape.HasIndex(table, name))
+        {
+            throw new InvalidOperationException($"{script} creates index {name} on {table} a second time (line {index.StartLine}).");
+        }
+        _shape.Add(SchemaShape.Index(table, name, index.Unique, index.Columns.Select(ColumnName), SourceText(index.FilterPredicate),
+            index.IncludeColumns.Select(c => c.MultiPartIdentifier.Identifiers[^1].Value)));
     }
 
     private void Key(string table, UniqueConstraintDefinition key, IEnumerable<string> columns)

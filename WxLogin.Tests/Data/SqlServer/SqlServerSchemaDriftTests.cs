@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using WxLogin.Web.Data;
 using WxLogin.Web.Data.SqlServer;
 
-namespace WxLogin.Tests.Data;
+namespace WxLogin.Tests.Data.SqlServer;
 
 /// <summary>
 /// database/sqlserver/ against the EF model as the SqlServer provider maps it: tables, columns, store
@@ -20,7 +20,16 @@ public sealed class SqlServerSchemaDriftTests
         return options.Options;
     }
 
-    private static SchemaShape EfShape() => SchemaShape.FromEfModel(SqlServerModel(), "dbo", IsIdentity, namedPrimaryKeys: true);
+    private static SchemaShape EfShape() =>
+        SchemaShape.FromEfModel(SqlServerModel(), "dbo", IsIdentity, namedPrimaryKeys: true, included: IncludedColumns);
+
+    private static IEnumerable<string> IncludedColumns(ITableIndex index)
+    {
+        var mapped = index.MappedIndexes.First();
+        var table = StoreObjectIdentifier.Table(index.Table.Name, index.Table.Schema);
+        return (SqlServerIndexExtensions.GetIncludeProperties(mapped) ?? [])
+            .Select(name => mapped.DeclaringEntityType.FindProperty(name)!.GetColumnName(table)!);
+    }
 
     internal static bool IsIdentity(IColumn column) =>
         column.PropertyMappings.Any(m => SqlServerPropertyExtensions.GetValueGenerationStrategy(m.Property) == SqlServerValueGenerationStrategy.IdentityColumn);
@@ -30,6 +39,9 @@ public sealed class SqlServerSchemaDriftTests
 
     private static SchemaShape ReadScripts(IEnumerable<SchemaMigrator.Script> scripts) =>
         SqlServerScriptShape.Read(scripts.Select(s => (s.Name, s.Sql)));
+
+    private const string TokenIndexLine = "index dbo.Users IX_Users_TokenDigest UNIQUE (TokenDigest) " +
+        "INCLUDE (AvatarUrl, CreatedAt, Nickname, OpenId, PhoneNumber, TokenExpiresAt, UnionId, UpdatedAt) WHERE TOKENDIGEST IS NOT NULL";
 
     [Test]
     public void Scripts_DeclareExactlyTheSchemaOfTheEfModel()
@@ -44,8 +56,10 @@ public sealed class SqlServerSchemaDriftTests
     // Mutation checks: each edit of the real scripts must show as drift, naming the model's line it breaks.
     [TestCase("UnionId nvarchar(64) NULL,", "", "column dbo.Users.UnionId nvarchar(64) NULL",
         TestName = "Drift_IsFound_WhenAColumnIsDroppedFromCreateTable")]
-    [TestCase(" WHERE TokenDigest IS NOT NULL", "", "index dbo.Users IX_Users_TokenDigest UNIQUE (TokenDigest) WHERE TOKENDIGEST IS NOT NULL",
+    [TestCase("    WHERE TokenDigest IS NOT NULL\n    WITH", "    WITH", TokenIndexLine,
         TestName = "Drift_IsFound_WhenAnIndexLosesItsFilter")]
+    [TestCase("PhoneNumber, TokenExpiresAt,", "TokenExpiresAt,", TokenIndexLine,
+        TestName = "Drift_IsFound_WhenAnIndexLosesAnIncludedColumn")]
     [TestCase("WHERE UnionId IS NOT NULL", "WHERE UnionId IS NULL", "index dbo.Users IX_Users_UnionId (UnionId) WHERE UNIONID IS NOT NULL",
         TestName = "Drift_IsFound_WhenAnIndexFilterChanges")]
     [TestCase("CREATE UNIQUE INDEX IX_Users_OpenId", "CREATE INDEX IX_Users_OpenId", "index dbo.Users IX_Users_OpenId UNIQUE (OpenId)",
@@ -74,6 +88,33 @@ public sealed class SqlServerSchemaDriftTests
         // Exactly the mutated line goes missing: the rest of the scripts still reads as the model.
         Assert.That(fromModel.Lines.Except(fromScripts.Lines), Is.EqualTo(new[] { modelLine }),
             SchemaShape.Differences(fromModel, "EF model", fromScripts, "scripts"));
+    }
+
+    [Test]
+    public void TheTokenIndex_CoversEveryColumnTheTokenReadReturns()
+    {
+        // Id is the clustered key, in every index already; the rest must be INCLUDEd or the read looks up the row.
+        var returned = UserProjection.Columns.Split(", ").Select(c => c.Trim('"')).Where(c => c != "Id").Order(StringComparer.Ordinal);
+        var expected = $"index dbo.Users IX_Users_TokenDigest UNIQUE (TokenDigest) INCLUDE ({string.Join(", ", returned)}) WHERE TOKENDIGEST IS NOT NULL";
+
+        Assert.That(ReadScripts(Scripts()).Lines, Has.Member(expected));
+    }
+
+    [Test]
+    public void Reader_ReplacesAnIndex_OnlyWithDropExisting()
+    {
+        const string create = "CREATE TABLE dbo.T (Id int NOT NULL, Code int NULL, Name nvarchar(8) NULL); CREATE INDEX IX_T_Code ON dbo.T (Code);";
+
+        var replaced = SqlServerScriptShape.Read([create, "CREATE INDEX IX_T_Code ON dbo.T (Code) INCLUDE (Name) WITH (DROP_EXISTING = ON)"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(replaced.Lines.Where(l => l.StartsWith("index", StringComparison.Ordinal)),
+                Is.EqualTo(new[] { "index dbo.T IX_T_Code (Code) INCLUDE (Name)" }));
+            Assert.Throws<InvalidOperationException>(() => SqlServerScriptShape.Read([create, "CREATE INDEX IX_T_Code ON dbo.T (Code) INCLUDE (Name)"]));
+            Assert.Throws<InvalidOperationException>(() => SqlServerScriptShape.Read([
+                "CREATE TABLE dbo.T (Id int NOT NULL)", "CREATE INDEX IX_T_Id ON dbo.T (Id) WITH (DROP_EXISTING = ON)"]));
+        });
     }
 
     [Test]
@@ -121,7 +162,7 @@ public sealed class SqlServerSchemaDriftTests
             "primary key dbo.T PK_T (Id)",
             "unique constraint dbo.T UQ_T_Name (Name)",
             "index dbo.T IX_T_Phone UNIQUE (Phone) WHERE PHONE IS NOT NULL",
-            "index dbo.T IX_T_Code (Code)",
+            "index dbo.T IX_T_Code (Code) INCLUDE (Name)",
         }));
     }
 

@@ -6,7 +6,7 @@ using WxLogin.Web.Data;
 using WxLogin.Web.Data.SqlServer;
 using WxLogin.Web.Options;
 
-namespace WxLogin.Tests.Data;
+namespace WxLogin.Tests.Data.SqlServer;
 
 /// <summary>
 /// Database:SqlServerCompatibilityLevel: EF Core writes T-SQL for the level it is told, so the level
