@@ -30,14 +30,16 @@ public sealed class LoginServiceTests
         _path = Path.Combine(Path.GetTempPath(), $"wxlogin-login-{Guid.NewGuid():N}.db");
         _connections = new SqliteConnections($"Data Source={_path}");
         await new SchemaMigrator(new SqliteMigrationDialect(), _connections, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-        _store = new SqliteLoginStore(_connections, new SqliteFaults(_connections),
+        _store = new SqliteLoginStore(_connections, new SqliteFaults(_connections), new SqliteDatabaseFile(_connections),
             Microsoft.Extensions.Options.Options.Create(new DatabaseOptions()), _clock, NullLogger<SqliteLoginStore>.Instance);
+        await _store.StartAsync(CancellationToken.None);
         _wechat = new Mock<IWeChatClient>(MockBehavior.Strict);
     }
 
     [TearDown]
-    public void DropDatabase()
+    public async Task DropDatabase()
     {
+        await _store.StopAsync(CancellationToken.None);
         _store.Dispose();
         SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" })

@@ -6,8 +6,9 @@ namespace WxLogin.Web.Data;
 /// <summary>
 /// Readiness (tag "ready"): what a request needs from the database. It opens (a SQLite file that
 /// vanished is not created again), holds every script's changes (SchemaVersions and the Users
-/// columns, not just SELECT 1), takes writes (probed without writing), and the last login write did
-/// not fail (a full disk shows only when something is written).
+/// columns, not just SELECT 1), takes writes (probed without writing), and the login store can write
+/// now (SQLite: the file is the one opened, and a write through the writer commits, so a full disk
+/// shows, and heals, with only readiness probes arriving).
 /// </summary>
 public sealed class DatabaseHealthCheck(
     DatabaseConnections connections,
@@ -39,9 +40,9 @@ public sealed class DatabaseHealthCheck(
             {
                 return HealthCheckResult.Unhealthy($"The database does not take writes: {notWritable}.");
             }
-            if (store.CurrentFault is { } fault)
+            if (await store.ProbeAsync(cancellationToken) is { } fault)
             {
-                return HealthCheckResult.Unhealthy($"The last login write failed: {fault}.");
+                return HealthCheckResult.Unhealthy($"Logins cannot be written: {fault}.");
             }
             return HealthCheckResult.Healthy();
         }

@@ -29,7 +29,8 @@ public sealed class SqliteConnections(string connectionString) : DatabaseConnect
 
     public override DbConnection CreateMigrationConnection() => new SqliteConnection(ConnectionString);
 
-    public override DbConnection CreateConnection() => new SqliteConnection(RuntimeConnectionString);
+    // Unpooled: readiness opens it, and a pooled connection opened while the file was read-only would stay so after the repair.
+    public override DbConnection CreateConnection() => new SqliteConnection(UnpooledConnectionString);
 
     // secure_delete: nothing of a deleted user stays in the file (see SqliteSecureDelete).
     public override void ConfigureEf(DbContextOptionsBuilder options) =>
