@@ -25,10 +25,14 @@ public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
     private const int MaxBatch = 512;
 
     /// <summary>
-    /// A WAL larger than this after a commit is checkpointed and truncated: normally SQLite's own
-    /// checkpoint (every 1,000 pages, about 4 MB) keeps it smaller, unless readers kept it from finishing.
+    /// A WAL larger than this after a commit is checkpointed and truncated. SQLite's own checkpoint
+    /// runs only at 1,000 pages (about 4 MB) and never shrinks the file: on a small volume the WAL alone
+    /// filled the disk, and then no checkpoint could make room.
     /// </summary>
-    internal const long WalLimitBytes = 8 * 1024 * 1024;
+    internal const long WalLimitBytes = 1024 * 1024;
+
+    /// <summary>Less free space than this on the database's volume and readiness fails: the next writes would not fit.</summary>
+    internal const long MinFreeBytes = 512 * 1024;
 
     /// <summary>While a fault lasts, one summary line per this period instead of one line per failed batch.</summary>
     private static readonly TimeSpan FaultSummaryPeriod = TimeSpan.FromMinutes(1);
@@ -101,6 +105,10 @@ public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
         if (_file.CheckNow() is { } fileFault)
         {
             return _faults.Describe(fileFault.ToException());
+        }
+        if (FreeBytes() is < MinFreeBytes and var free)
+        {
+            return $"the disk is nearly full: {free} bytes free on the database's volume (SQLITE_FULL)";
         }
         try
         {
@@ -372,6 +380,19 @@ public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
         catch (SqliteException ex)
         {
             _logger.LogDebug("Checkpoint failed: {Cause}", _faults.Describe(ex) ?? ex.Message);
+        }
+    }
+
+    /// <summary>Free space on the database's volume; unknown (a share Windows cannot size) counts as plenty.</summary>
+    private long FreeBytes()
+    {
+        try
+        {
+            return _connections.FilePath is { } path ? new DriveInfo(Path.GetDirectoryName(path)!).AvailableFreeSpace : long.MaxValue;
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            return long.MaxValue;
         }
     }
 
