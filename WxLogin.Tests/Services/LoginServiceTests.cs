@@ -84,8 +84,13 @@ public sealed class LoginServiceTests
         Assert.That((await NewDb().Users.SingleAsync()).UnionId, Is.EqualTo("uKnown"));
     }
 
+    /// <summary>
+    /// On SQLite the upsert is one statement under the file's write lock: there is no gap between "not
+    /// found" and "insert" for another writer to race into, so this is the row-exists path of that
+    /// statement. The insert-collision retry exists only in SqlServerLoginStore and belongs to its lane.
+    /// </summary>
     [Test]
-    public async Task LoginAsync_UpdatesTheExistingRow_WhenAnotherWriterInsertedTheOpenIdFirst()
+    public async Task LoginAsync_UpdatesTheRowAnotherWriterInserted_InsteadOfAddingASecond()
     {
         _wechat.Setup(w => w.Code2SessionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new WeChatSession("oRace", SessionKey, null));

@@ -37,7 +37,7 @@ public sealed class SqliteFileFaultTests
     }
 
     [Test]
-    public async Task Readiness_Answers503_AtOnce_WhenTheFileIsMovedAway_AndHealsWhenItIsBack_WithOnlyReadinessProbes()
+    public async Task MeAndReadiness_Answer503_WhenTheFileIsMovedAway_AndHealWhenItIsBack_WithOnlyReadinessProbes()
     {
         using var factory = new WxLoginFactory();
         using var client = factory.CreateClient();
@@ -45,11 +45,14 @@ public sealed class SqliteFileFaultTests
         await (await client.GetMeAsync(login.Token)).IsOkAsync();
 
         File.Move(factory.DatabasePath, factory.DatabasePath + ".away");
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        var movedMe = await client.GetMeAsync(login.Token);
         var ready = await client.GetAsync("/health/ready");
         File.Move(factory.DatabasePath + ".away", factory.DatabasePath);
         var healed = await ReadyWithinAsync(client, Within);
         var me = await client.GetMeAsync(login.Token);
 
+        await ProblemAssert.IsProblemAsync(movedMe, HttpStatusCode.ServiceUnavailable, "storage_unavailable");
         Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
         Assert.That(healed, Is.True, "readiness back to 200 with no other request");
         Assert.That((await me.IsOkAsync()).GetProperty("id").GetInt32(), Is.EqualTo(login.User.Id));
