@@ -8,8 +8,9 @@ public static class SqliteDatabase
 {
     public static void Register(IServiceCollection services)
     {
-        services.AddSingleton(provider => new SqliteConnections(SqliteConnections.AnchorFile(
-            DatabaseSettings.ConnectionString(provider), provider.GetRequiredService<IHostEnvironment>().ContentRootPath)));
+        services.AddSingleton(provider => new SqliteConnections(
+            SqliteConnections.AnchorFile(DatabaseSettings.ConnectionString(provider), provider.GetRequiredService<IHostEnvironment>().ContentRootPath),
+            provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.WriteTimeout));
         services.AddSingleton<SqliteFaults>();
         services.AddSingleton<SqliteTokenReader>();
         services.AddSingleton<SqliteDatabaseFile>();

@@ -112,10 +112,13 @@ public sealed class SqliteDatabaseFile : IHostedService, IDisposable
     /// At start, before the schema scripts could create the file: a missing database where the service
     /// ran before is refused, in one line naming the path and the setting that starts afresh.
     /// </summary>
-    public sealed class MissingFileCheck(SqliteConnections connections, IHostEnvironment environment) : IValidateOptions<DatabaseOptions>
+    public sealed class MissingFileCheck(IConfiguration configuration, IHostEnvironment environment) : IValidateOptions<DatabaseOptions>
     {
+        // Reads the path from configuration: SqliteConnections itself is built from these options.
         public ValidateOptionsResult Validate(string? name, DatabaseOptions options) =>
-            connections.FilePath is { } path && IsGuarded(environment) && !options.CreateIfMissing
+            configuration.GetConnectionString("Default") is { } connectionString
+                && SqliteConnections.FileOf(SqliteConnections.AnchorFile(connectionString, environment.ContentRootPath)) is { } path
+                && IsGuarded(environment) && !options.CreateIfMissing
                 && !File.Exists(path) && File.Exists(MarkerPath(path))
                 ? ValidateOptionsResult.Fail(
                     $"The database file {path} is missing, but WxLogin ran on it before ({MarkerPath(path)}). Restore it, " +
