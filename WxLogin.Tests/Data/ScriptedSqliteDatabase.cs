@@ -35,7 +35,7 @@ internal sealed class ScriptedSqliteDatabase : IAsyncDisposable
 
     /// <summary>The production [CheckToken] query on this file, with the token cache off (the default).</summary>
     public UserTokenQuery TokenQuery() =>
-        new(new SqliteTokenReader(Connections), new TokenCache(Microsoft.Extensions.Options.Options.Create(new WxLogin.Web.Options.AuthOptions()), TimeProvider.System));
+        new(new SqliteTokenReader(Connections, new SqliteDatabaseFile(Connections)), new TokenCache(Microsoft.Extensions.Options.Options.Create(new WxLogin.Web.Options.AuthOptions()), TimeProvider.System));
 
     public AppDbContext OpenContext()
     {

@@ -30,14 +30,16 @@ public sealed class LoginServiceTests
         _path = Path.Combine(Path.GetTempPath(), $"wxlogin-login-{Guid.NewGuid():N}.db");
         _connections = new SqliteConnections($"Data Source={_path}");
         await new SchemaMigrator(new SqliteMigrationDialect(), _connections, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-        _store = new SqliteLoginStore(_connections, new SqliteFaults(_connections),
+        _store = new SqliteLoginStore(_connections, new SqliteFaults(_connections), new SqliteDatabaseFile(_connections),
             Microsoft.Extensions.Options.Options.Create(new DatabaseOptions()), _clock, NullLogger<SqliteLoginStore>.Instance);
+        await _store.StartAsync(CancellationToken.None);
         _wechat = new Mock<IWeChatClient>(MockBehavior.Strict);
     }
 
     [TearDown]
-    public void DropDatabase()
+    public async Task DropDatabase()
     {
+        await _store.StopAsync(CancellationToken.None);
         _store.Dispose();
         SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
@@ -82,8 +84,13 @@ public sealed class LoginServiceTests
         Assert.That((await NewDb().Users.SingleAsync()).UnionId, Is.EqualTo("uKnown"));
     }
 
+    /// <summary>
+    /// On SQLite the upsert is one statement under the file's write lock: there is no gap between "not
+    /// found" and "insert" for another writer to race into, so this is the row-exists path of that
+    /// statement. The insert-collision retry exists only in SqlServerLoginStore and belongs to its lane.
+    /// </summary>
     [Test]
-    public async Task LoginAsync_UpdatesTheExistingRow_WhenAnotherWriterInsertedTheOpenIdFirst()
+    public async Task LoginAsync_UpdatesTheRowAnotherWriterInserted_InsteadOfAddingASecond()
     {
         _wechat.Setup(w => w.Code2SessionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new WeChatSession("oRace", SessionKey, null));

@@ -7,8 +7,9 @@ namespace WxLogin.Web.Data;
 /// Readiness (tag "ready"): what a request needs from the database. It opens (a SQLite file that
 /// vanished is not created again), holds every script's changes (SchemaVersions, the Users columns
 /// and, where the provider registers an <see cref="IndexProbe"/>, the indexes; not just SELECT 1),
-/// takes writes (probed without writing), and the last login write did not fail (a full disk shows
-/// only when something is written).
+/// takes writes (probed without writing), and the login store can write now (SQLite: the file is the
+/// one opened, and a write through the writer commits, so a full disk shows, and heals, with only
+/// readiness probes arriving).
 /// </summary>
 public sealed class DatabaseHealthCheck(
     DatabaseConnections connections,
@@ -47,9 +48,9 @@ public sealed class DatabaseHealthCheck(
             {
                 return HealthCheckResult.Unhealthy($"The database does not take writes: {notWritable}.");
             }
-            if (store.CurrentFault is { } fault)
+            if (await store.ProbeAsync(cancellationToken) is { } fault)
             {
-                return HealthCheckResult.Unhealthy($"The last login write failed: {fault}.");
+                return HealthCheckResult.Unhealthy($"Logins cannot be written: {fault}.");
             }
             return HealthCheckResult.Healthy();
         }

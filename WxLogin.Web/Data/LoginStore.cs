@@ -28,6 +28,9 @@ public abstract class LoginStore
     /// <summary>Why the last write failed, while no write has succeeded since; null when writes work.</summary>
     public virtual string? CurrentFault => null;
 
+    /// <summary>Readiness: why this store cannot write now, or null. A provider may try a write to find out.</summary>
+    public virtual Task<string?> ProbeAsync(CancellationToken cancellationToken) => Task.FromResult(CurrentFault);
+
     public static ApiException Unavailable(string detail = "The database cannot take this request right now. Retry shortly.") =>
         new(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable, detail);
 

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using WxLogin.Web.Models;
 using WxLogin.Web.Options;
@@ -9,64 +9,72 @@ namespace WxLogin.Web.Data;
 /// Opt-in (Auth:TokenCacheLifetime above zero; off by default): remembers what [CheckToken] found for
 /// a token digest for at most that long, so a busy token skips the database. In this process
 /// revocation stays exact: every write that revokes or replaces a token, or changes or deletes a user,
-/// calls <see cref="Forget"/> before it answers. Other instances of a SQL Server deployment do not
-/// hear of it: there a logged-out or replaced token may keep working for up to the lifetime.
+/// calls <see cref="Forget"/> before it answers. Other instances (or another process on the same
+/// SQLite file) do not hear of it: there a logged-out, replaced or deleted token may keep being
+/// answered, with that user's data, for up to the lifetime. Hence: one instance only.
 /// </summary>
-public sealed class TokenCache(IOptions<AuthOptions> options, TimeProvider time)
+public sealed class TokenCache : IDisposable
 {
-    /// <summary>Beyond this many entries the cache starts over, so memory stays bounded.</summary>
+    /// <summary>At most this many tokens; past it MemoryCache evicts the least recently used few, never all at once.</summary>
     internal const int MaxEntries = 100_000;
 
-    private readonly ConcurrentDictionary<string, Entry> _byDigest = new();
-    private readonly ConcurrentDictionary<int, string> _digestByUser = new(); // a user has one token at a time
-    private readonly ConcurrentDictionary<int, long> _forgottenAt = new();
-    private readonly TimeSpan _lifetime = options.Value.TokenCacheLifetime;
+    private readonly MemoryCache _byDigest;
+    private readonly MemoryCache _forgottenAt; // user id → when Forget last ran; kept one lifetime, never evicted for size
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _lifetime;
+
+    public TokenCache(IOptions<AuthOptions> options, TimeProvider time)
+        : this(options, time, MaxEntries)
+    {
+    }
+
+    internal TokenCache(IOptions<AuthOptions> options, TimeProvider time, int maxEntries)
+    {
+        _time = time;
+        _lifetime = options.Value.TokenCacheLifetime;
+        _byDigest = new MemoryCache(new MemoryCacheOptions { SizeLimit = maxEntries });
+        _forgottenAt = new MemoryCache(new MemoryCacheOptions());
+    }
 
     public bool Enabled => _lifetime > TimeSpan.Zero;
 
     /// <summary>A timestamp to pass to <see cref="Remember"/>, taken before the database is asked.</summary>
-    public long Now() => time.GetTimestamp();
+    public long Now() => _time.GetTimestamp();
 
+    /// <summary>
+    /// The user found for this digest, unless that lookup is older than the lifetime or started before
+    /// the user was last forgotten: then null, and the caller asks the database.
+    /// </summary>
     public UserSnapshot? Find(byte[] digest)
     {
-        if (!Enabled || !_byDigest.TryGetValue(Convert.ToBase64String(digest), out var entry))
+        if (!Enabled || !_byDigest.TryGetValue(Convert.ToBase64String(digest), out Entry? entry) || entry is null)
         {
             return null;
         }
-        if (time.GetElapsedTime(entry.CachedAt) < _lifetime)
+        // The injected clock decides (MemoryCache's own expiry only frees the memory).
+        if (_time.GetElapsedTime(entry.CachedAt) < _lifetime
+            && !(_forgottenAt.TryGetValue(entry.User.Id, out long forgotten) && forgotten >= entry.CachedAt))
         {
             return entry.User;
         }
-        _byDigest.TryRemove(Convert.ToBase64String(digest), out _);
+        _byDigest.Remove(Convert.ToBase64String(digest));
         return null;
     }
 
-    /// <summary>Keeps a lookup that started at <paramref name="lookupStartedAt"/>, unless the user was forgotten since.</summary>
+    /// <summary>Keeps a lookup that started at <paramref name="lookupStartedAt"/>; <see cref="Find"/> drops it if the user was forgotten since.</summary>
     public void Remember(byte[] digest, UserSnapshot user, long lookupStartedAt)
     {
         if (!Enabled)
         {
             return;
         }
-        if (_byDigest.Count >= MaxEntries)
-        {
-            _byDigest.Clear();
-            _digestByUser.Clear();
-            PruneForgotten();
-        }
-        var key = Convert.ToBase64String(digest);
-        _byDigest[key] = new Entry(user, lookupStartedAt);
-        _digestByUser[user.Id] = key;
-        // Forget sets its mark before it removes; checking after adding closes the gap between the two.
-        if (_forgottenAt.TryGetValue(user.Id, out var forgotten) && forgotten >= lookupStartedAt)
-        {
-            _byDigest.TryRemove(key, out _);
-        }
+        _byDigest.Set(Convert.ToBase64String(digest), new Entry(user, lookupStartedAt),
+            new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _lifetime });
     }
 
     /// <summary>
     /// THE revocation hook: call after a user's token was revoked or replaced, or the user changed or
-    /// was deleted, and before answering. Every cached token of that user is forgotten at once.
+    /// was deleted, and before answering. Every token of that user cached before now stops being served.
     /// </summary>
     public void Forget(int userId)
     {
@@ -74,22 +82,13 @@ public sealed class TokenCache(IOptions<AuthOptions> options, TimeProvider time)
         {
             return;
         }
-        _forgottenAt[userId] = time.GetTimestamp();
-        if (_digestByUser.TryRemove(userId, out var key))
-        {
-            _byDigest.TryRemove(key, out _);
-        }
+        _forgottenAt.Set(userId, _time.GetTimestamp(), _lifetime);
     }
 
-    private void PruneForgotten()
+    public void Dispose()
     {
-        foreach (var (userId, at) in _forgottenAt)
-        {
-            if (time.GetElapsedTime(at) >= _lifetime)
-            {
-                _forgottenAt.TryRemove(userId, out _);
-            }
-        }
+        _byDigest.Dispose();
+        _forgottenAt.Dispose();
     }
 
     private sealed record Entry(UserSnapshot User, long CachedAt);

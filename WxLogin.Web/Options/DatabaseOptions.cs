@@ -33,5 +33,11 @@ public sealed class DatabaseOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// SQLite outside Development: create an empty database although WxLogin ran on a file at that path
+    /// before and it is missing now (every user starts afresh). Off, such a start is refused.
+    /// </summary>
+    public bool CreateIfMissing { get; set; }
 }
 

@@ -8,13 +8,14 @@ namespace WxLogin.Web.Data.Sqlite;
 /// SQLite's connections. Only the schema scripts at start may create the file; after start every
 /// connection opens it ReadWrite, so a file that vanished stays vanished instead of coming back empty.
 /// </summary>
-public sealed class SqliteConnections(string connectionString) : DatabaseConnections
+public sealed class SqliteConnections(string connectionString, TimeSpan? writeTimeout = null) : DatabaseConnections
 {
+    private readonly SqliteBusyTimeout _busyTimeout = new(writeTimeout ?? TimeSpan.FromSeconds(5));
+
     public override string ConnectionString { get; } = connectionString;
 
     /// <summary>The database file's full path; null for an in-memory database.</summary>
-    public string? FilePath { get; } = new SqliteConnectionStringBuilder(connectionString) is { Mode: not SqliteOpenMode.Memory } sqlite
-        && sqlite.DataSource is { Length: > 0 } file && file != ":memory:" ? Path.GetFullPath(file) : null;
+    public string? FilePath { get; } = FileOf(connectionString);
 
     /// <summary>ReadWrite: after start-up no connection may create the file (ReadWriteCreate is the default).</summary>
     public string RuntimeConnectionString { get; } = WithMode(connectionString, SqliteOpenMode.ReadWrite, pooling: null);
@@ -29,11 +30,13 @@ public sealed class SqliteConnections(string connectionString) : DatabaseConnect
 
     public override DbConnection CreateMigrationConnection() => new SqliteConnection(ConnectionString);
 
-    public override DbConnection CreateConnection() => new SqliteConnection(RuntimeConnectionString);
+    // Unpooled: readiness opens it, and a pooled connection opened while the file was read-only would stay so after the repair.
+    public override DbConnection CreateConnection() => new SqliteConnection(UnpooledConnectionString);
 
-    // secure_delete: nothing of a deleted user stays in the file (see SqliteSecureDelete).
+    // secure_delete: nothing of a deleted user stays in the file (see SqliteSecureDelete); busy_timeout:
+    // a write waits for the lock as long as a login may (Database:WriteTimeout), in SQLite's own short steps.
     public override void ConfigureEf(DbContextOptionsBuilder options) =>
-        options.UseSqlite(RuntimeConnectionString).AddInterceptors(SqliteSecureDelete.Instance);
+        options.UseSqlite(RuntimeConnectionString).AddInterceptors(SqliteSecureDelete.Instance, _busyTimeout);
 
     public override string Describe() => $"Sqlite file {FilePath ?? ":memory:"}";
 
@@ -43,6 +46,11 @@ public sealed class SqliteConnections(string connectionString) : DatabaseConnect
         Interlocked.Increment(ref _generation);
         SqliteConnection.ClearAllPools();
     }
+
+    /// <summary>The full path of the file a connection string names; null for an in-memory database.</summary>
+    public static string? FileOf(string connectionString) =>
+        new SqliteConnectionStringBuilder(connectionString) is { Mode: not SqliteOpenMode.Memory } sqlite
+        && sqlite.DataSource is { Length: > 0 } file && file != ":memory:" ? Path.GetFullPath(file) : null;
 
     /// <summary>A relative file lives in the content root, wherever `dotnet run` was started.</summary>
     public static string AnchorFile(string connectionString, string contentRoot)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using WxLogin.Web.Errors;
 using WxLogin.Web.Models;
 using WxLogin.Web.Options;
 
@@ -15,11 +16,32 @@ namespace WxLogin.Web.Data.Sqlite;
 /// therefore gets its 200 only after its row is on disk, and a burst of N logins costs one fsync.
 /// Waiting for another process's write lock happens on that thread, never on the thread pool, and
 /// is bounded by Database:WriteTimeout, after which the waiting requests get 503 storage_unavailable.
+/// The thread starts and stops with the host: on stop it answers what is queued, then closes its
+/// connection itself; a write that arrives after that answers 503.
 /// </summary>
-public sealed class SqliteLoginStore : LoginStore, IDisposable
+public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
 {
     /// <summary>At most this many writes per transaction; more wait for the next commit.</summary>
     private const int MaxBatch = 512;
+
+    /// <summary>
+    /// A WAL larger than this after a commit is checkpointed and truncated. SQLite's own checkpoint
+    /// runs only at 1,000 pages (about 4 MB) and never shrinks the file: on a small volume the WAL alone
+    /// filled the disk, and then no checkpoint could make room.
+    /// </summary>
+    internal const long WalLimitBytes = 1024 * 1024;
+
+    /// <summary>Less free space than this on the database's volume and readiness fails: the next writes would not fit.</summary>
+    internal const long MinFreeBytes = 512 * 1024;
+
+    /// <summary>While a fault lasts, one summary line per this period instead of one line per failed batch.</summary>
+    private static readonly TimeSpan FaultSummaryPeriod = TimeSpan.FromMinutes(1);
+
+    // Readiness's write: rewrites one existing row without changing it, so a full disk or a read-only
+    // file shows without waiting for a login, and nothing is left behind.
+    private const string ProbeSql = """
+        UPDATE SchemaVersions SET Name = Name WHERE Version = (SELECT MAX(Version) FROM SchemaVersions)
+        """;
 
     // One statement: insert the openid, or update its row (keeping a known unionid), and answer the row.
     private static readonly string UpsertSql = $"""
@@ -47,29 +69,82 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
     private readonly TimeSpan _writeTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger<SqliteLoginStore> _logger;
-    private readonly DatabaseFileIdentity? _identity;
+    private readonly SqliteDatabaseFile _file;
     private readonly Thread _writer;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Owned by the writer thread.
     private SqliteConnection? _connection;
+    private int _connectionGeneration;
     private SqliteCommand? _upsert;
     private SqliteCommand? _revoke;
+    private SqliteCommand? _probe;
     private volatile string? _fault;
+    private int _failedSinceSummary;
+    private long _summaryAt;
 
-    public SqliteLoginStore(SqliteConnections connections, SqliteFaults faults, IOptions<DatabaseOptions> options,
-        TimeProvider time, ILogger<SqliteLoginStore> logger)
+    public SqliteLoginStore(SqliteConnections connections, SqliteFaults faults, SqliteDatabaseFile file,
+        IOptions<DatabaseOptions> options, TimeProvider time, ILogger<SqliteLoginStore> logger)
     {
         _connections = connections;
         _faults = faults;
+        _file = file;
         _writeTimeout = options.Value.WriteTimeout;
         _time = time;
         _logger = logger;
-        _identity = connections.FilePath is { } path ? new DatabaseFileIdentity(path) : null;
         _writer = new Thread(Run) { IsBackground = true, Name = "WxLogin SQLite writer" };
-        _writer.Start();
     }
 
     public override string? CurrentFault => _fault;
+
+    /// <summary>
+    /// Readiness: the file is still the one opened, and a write (through the writer, after a
+    /// checkpoint that empties the WAL when the last write failed) commits now.
+    /// </summary>
+    public override async Task<string?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        if (_file.CheckNow() is { } fileFault)
+        {
+            return _faults.Describe(fileFault.ToException());
+        }
+        if (FreeBytes() is < MinFreeBytes and var free)
+        {
+            return $"the disk is nearly full: {free} bytes free on the database's volume (SQLITE_FULL)";
+        }
+        try
+        {
+            await Enqueue(new PendingProbe(Deadline(), cancellationToken));
+            return null;
+        }
+        catch (ApiException)
+        {
+            return _fault; // a storage fault was recorded; none after a lock wait, which means the file takes writes
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _writer.Start();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Takes no more writes, answers the queued ones, and waits for that no longer than the host's shutdown timeout.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.CompleteAdding();
+        if (!_writer.IsAlive)
+        {
+            return;
+        }
+        try
+        {
+            await _stopped.Task.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.LogWarning("The SQLite writer did not finish its queue within the shutdown timeout");
+        }
+    }
 
     public override Task<UserSnapshot> SaveLoginAsync(LoginWrite login, CancellationToken cancellationToken) =>
         Enqueue(new PendingLogin(login, Deadline(), cancellationToken));
@@ -77,37 +152,54 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
     public override Task<bool> RevokeTokenAsync(int userId, byte[] tokenDigest, DateTime now, CancellationToken cancellationToken) =>
         Enqueue(new PendingRevoke(userId, tokenDigest, now, Deadline(), cancellationToken));
 
+    /// <summary>The connection belongs to the writer thread, which closes it as it ends: never closed under a running batch.</summary>
     public void Dispose()
     {
         _queue.CompleteAdding();
-        _writer.Join(_writeTimeout + TimeSpan.FromSeconds(5));
-        CloseConnection();
-        _identity?.Dispose();
+        if (!_writer.IsAlive)
+        {
+            CloseConnection(); // never started, or already closed by the thread
+        }
     }
 
     private long Deadline() => _time.GetTimestamp() + (long)(_writeTimeout.TotalSeconds * _time.TimestampFrequency);
 
     private Task<T> Enqueue<T>(PendingWrite<T> write)
     {
-        if (!_queue.TryAdd(write))
+        try
         {
-            throw Unavailable("The service is shutting down. Retry shortly.");
+            if (_queue.TryAdd(write))
+            {
+                return write.Task;
+            }
         }
-        return write.Task;
+        catch (InvalidOperationException)
+        {
+            // CompleteAdding ran between the host's stop and this request: the same answer as below.
+        }
+        throw Unavailable("The service is shutting down. Retry shortly.");
     }
 
     private void Run()
     {
-        var batch = new List<PendingWrite>(MaxBatch);
-        while (_queue.TryTake(out var first, Timeout.Infinite))
+        try
         {
-            batch.Add(first);
-            while (batch.Count < MaxBatch && _queue.TryTake(out var next))
+            var batch = new List<PendingWrite>(MaxBatch);
+            while (_queue.TryTake(out var first, Timeout.Infinite))
             {
-                batch.Add(next);
+                batch.Add(first);
+                while (batch.Count < MaxBatch && _queue.TryTake(out var next))
+                {
+                    batch.Add(next);
+                }
+                WriteBatch(batch);
+                batch.Clear();
             }
-            WriteBatch(batch);
-            batch.Clear();
+        }
+        finally
+        {
+            CloseConnection();
+            _stopped.TrySetResult();
         }
     }
 
@@ -141,6 +233,11 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
             // Wait for another writer's lock no longer than the most urgent request allows.
             var remaining = (live.Min(w => w.Deadline) - now) * 1000 / _time.TimestampFrequency;
             SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, (int)Math.Clamp(remaining, 1, int.MaxValue));
+            if (_fault is not null)
+            {
+                // The last write failed, perhaps for space: empty the WAL into the file first.
+                Checkpoint(connection);
+            }
             while (live.Count > 0)
             {
                 if (TryCommit(connection, live) is not { } failed)
@@ -151,10 +248,14 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
                 live.Remove(failed.Write);
                 failed.Write.Fail(failed.Error);
             }
-            _fault = null;
+            Healed();
             foreach (var write in live)
             {
                 write.Complete();
+            }
+            if (WalBytes() > WalLimitBytes)
+            {
+                Checkpoint(connection);
             }
         }
         catch (Exception ex) when (_faults.IsLockTimeout(ex))
@@ -166,14 +267,10 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
         catch (Exception ex)
         {
             var cause = _faults.Describe(ex);
-            _fault = cause ?? ex.Message;
-            if (cause is null)
+            Failed(ex, cause ?? ex.Message, live.Count);
+            if (ex is SqliteException { SqliteErrorCode: SqliteFaults.Full } && _connection is { } full)
             {
-                _logger.LogError(ex, "Writing {Count} logins/logouts failed", live.Count);
-            }
-            else
-            {
-                _logger.LogError("Writing {Count} logins/logouts failed: {Cause}", live.Count, cause);
+                Checkpoint(full); // frees the WAL's space, so the next write may fit
             }
             // Start afresh: no connection opened in the bad state (read-only, deleted file) is reused.
             CloseConnection();
@@ -228,29 +325,31 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
 
     private SqliteConnection Open()
     {
-        if (_connection is not null && _identity?.HasMoved() == true)
+        // Checked at every batch, not once a second: a commit into a deleted file would be lost, and the check costs far less than the fsync.
+        if (_file.CheckNow() is { } fileFault)
         {
             CloseConnection();
-            _identity.Forget();
-            throw new SqliteException("The database file was deleted, moved or replaced while the service ran.",
-                SqliteFaults.ReadOnly, SqliteFaults.ReadOnlyDbMoved);
+            throw fileFault.ToException();
         }
-        if (_connection is not null)
+        if (_connection is not null && _connectionGeneration == _connections.Generation)
         {
             return _connection;
         }
+        CloseConnection(); // opened before a storage fault: start afresh
 
+        var generation = _connections.Generation;
         var connection = new SqliteConnection(_connections.UnpooledConnectionString);
         try
         {
             connection.Open();
-            _identity?.Pin();
             // FULL: in WAL mode every COMMIT fsyncs the WAL, so an answered login survives a power cut
             // (NORMAL would fsync only at checkpoints). One fsync per batch keeps that affordable.
             Execute(connection, "PRAGMA synchronous = FULL");
             // As on EF's connections (SqliteSecureDelete): an older copy of a row that a login rewrote must not
             // stay in free space, where it would outlive the account's deletion.
             Execute(connection, "PRAGMA secure_delete = ON");
+            // After a checkpoint SQLite cuts the WAL file back to this size instead of keeping its largest.
+            Execute(connection, $"PRAGMA journal_size_limit = {WalLimitBytes}");
             _upsert = Prepare(connection, UpsertSql, "@openId", "@unionId", "@sessionKey", "@digest", "@expiresAt", "@now");
             _revoke = Prepare(connection, RevokeSql, "@id", "@digest", "@now");
         }
@@ -259,7 +358,7 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
             connection.Dispose();
             throw;
         }
-        _connection = connection;
+        (_connection, _connectionGeneration) = (connection, generation);
         return connection;
     }
 
@@ -267,8 +366,72 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
     {
         _upsert?.Dispose();
         _revoke?.Dispose();
+        _probe?.Dispose();
         _connection?.Dispose();
-        (_upsert, _revoke, _connection) = (null, null, null);
+        (_upsert, _revoke, _probe, _connection) = (null, null, null, null);
+    }
+
+    /// <summary>Copies the WAL into the database file and truncates it to zero bytes; a failure is left to the next write to report.</summary>
+    private void Checkpoint(SqliteConnection connection)
+    {
+        try
+        {
+            Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        catch (SqliteException ex)
+        {
+            _logger.LogDebug("Checkpoint failed: {Cause}", _faults.Describe(ex) ?? ex.Message);
+        }
+    }
+
+    /// <summary>Free space on the database's volume; unknown (a share Windows cannot size) counts as plenty.</summary>
+    private long FreeBytes()
+    {
+        try
+        {
+            return _connections.FilePath is { } path ? new DriveInfo(Path.GetDirectoryName(path)!).AvailableFreeSpace : long.MaxValue;
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            return long.MaxValue;
+        }
+    }
+
+    private long WalBytes() =>
+        _connections.FilePath is { } path && new FileInfo(path + "-wal") is { Exists: true } wal ? wal.Length : 0;
+
+    /// <summary>One line when a fault starts or changes, then a summary per period while it lasts.</summary>
+    private void Failed(Exception ex, string cause, int count)
+    {
+        if (_fault != cause)
+        {
+            _fault = cause;
+            (_failedSinceSummary, _summaryAt) = (0, _time.GetTimestamp());
+            if (_faults.Describe(ex) is null)
+            {
+                _logger.LogError(ex, "Writing {Count} logins/logouts failed", count);
+            }
+            else
+            {
+                _logger.LogError("Writing {Count} logins/logouts failed: {Cause}. Further failures are summarised every {Period}", count, cause, FaultSummaryPeriod);
+            }
+            return;
+        }
+        _failedSinceSummary += count;
+        if (_time.GetElapsedTime(_summaryAt) >= FaultSummaryPeriod)
+        {
+            _logger.LogError("{Count} more logins/logouts failed in the last {Period}: {Cause}", _failedSinceSummary, FaultSummaryPeriod, cause);
+            (_failedSinceSummary, _summaryAt) = (0, _time.GetTimestamp());
+        }
+    }
+
+    private void Healed()
+    {
+        if (_fault is { } cause)
+        {
+            _logger.LogInformation("Logins and logouts are written again ({Count} more failed since the last line: {Cause})", _failedSinceSummary, cause);
+            (_fault, _failedSinceSummary) = (null, 0);
+        }
     }
 
     private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
@@ -350,6 +513,14 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
             }
             Result = UserProjection.Read(reader);
         }
+    }
+
+    private sealed class PendingProbe(long deadline, CancellationToken cancellation)
+        : PendingWrite<bool>(deadline, cancellation)
+    {
+        // Prepared on first use: a database without SchemaVersions fails readiness, not every login.
+        public override void Execute(SqliteLoginStore store) =>
+            Result = (store._probe ??= Prepare(store._connection!, ProbeSql)).ExecuteNonQuery() == 1;
     }
 
     private sealed class PendingRevoke(int userId, byte[] digest, DateTime now, long deadline, CancellationToken cancellation)

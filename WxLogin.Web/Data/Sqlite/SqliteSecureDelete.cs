@@ -1,6 +1,3 @@
-using System.Data.Common;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-
 namespace WxLogin.Web.Data.Sqlite;
 
 /// <summary>
@@ -10,23 +7,7 @@ namespace WxLogin.Web.Data.Sqlite;
 /// older copy, openid included, in a free block of the page. The cost is writing zeros over freed space.
 /// The login writer sets the same pragma on its own connection (SqliteLoginStore).
 /// </summary>
-public sealed class SqliteSecureDelete : DbConnectionInterceptor
+public sealed class SqliteSecureDelete() : SqlitePragmaInterceptor("PRAGMA secure_delete=ON;")
 {
     public static readonly SqliteSecureDelete Instance = new();
-
-    private const string Sql = "PRAGMA secure_delete=ON;";
-
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = Sql;
-        command.ExecuteNonQuery();
-    }
-
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 }

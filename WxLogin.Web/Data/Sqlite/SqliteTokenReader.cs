@@ -7,7 +7,9 @@ namespace WxLogin.Web.Data.Sqlite;
 /// <summary>
 /// [CheckToken]'s read on SQLite: a pool of read connections that keep the statement prepared. WAL lets
 /// them read while the login writer commits, so a held write lock never delays them. Microsoft.Data.Sqlite
-/// runs every call synchronously anyway, and an indexed read takes microseconds.
+/// runs every call synchronously anyway, and an indexed read takes microseconds. A file deleted,
+/// moved or replaced under the service answers 503 within a second (<see cref="SqliteDatabaseFile"/>),
+/// never data from the deleted file.
 /// </summary>
 public sealed class SqliteTokenReader : TokenReader, IDisposable
 {
@@ -23,11 +25,13 @@ public sealed class SqliteTokenReader : TokenReader, IDisposable
     internal const string ReplacedSql = "SELECT 1 FROM Users WHERE ReplacedTokenDigest = @digest";
 
     private readonly SqliteConnections _connections;
+    private readonly SqliteDatabaseFile _file;
     private readonly ObjectPool<PreparedReader> _readers;
 
-    public SqliteTokenReader(SqliteConnections connections)
+    public SqliteTokenReader(SqliteConnections connections, SqliteDatabaseFile file)
     {
         _connections = connections;
+        _file = file;
         _readers = new DefaultObjectPoolProvider { MaximumRetained = MaxIdleReaders }.Create(new ReaderPolicy(connections));
     }
 
@@ -39,6 +43,10 @@ public sealed class SqliteTokenReader : TokenReader, IDisposable
 
     private T Use<T>(Func<PreparedReader, T> read)
     {
+        if (_file.Fault() is { } fault)
+        {
+            throw fault.ToException();
+        }
         var reader = _readers.Get();
         if (reader.Generation != _connections.Generation)
         {
