@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using WxLogin.Tests.Data;
+using WxLogin.Tests.Data.SqlServer;
 using WxLogin.Tests.Samples.Orders;
 using WxLogin.Web.Data;
 using WxLogin.Web.Data.Sqlite;

@@ -159,12 +159,12 @@ public sealed class SqlServerStatementsParseTests
         });
         return recorder.Statements;
 
-        AccountService Accounts(AppDbContext db) => new(db, null!, time, NullLogger<AccountService>.Instance);
+        AccountService Accounts(AppDbContext db) => new(db, null!, time, NullLogger<AccountService>.Instance, []);
     }
 
     // Only LoadAsync runs, which uses the context alone.
     private static UserService UserService(AppDbContext db) =>
-        new(null!, null!, null!, db, null!, TimeProvider.System, NullLogger<UserService>.Instance);
+        new(null!, null!, null!, db, null!, TimeProvider.System);
 
     private static UserSnapshot Snapshot() => new(1, "o-1", null, null, null, null, null, DateTime.UtcNow, DateTime.UtcNow);
 
