@@ -38,7 +38,8 @@ public sealed class OrdersSampleSchemaTests
     {
         var connections = new SqlServerConnections("Server=unused;Database=unused"); // no connection is opened
         return (SqlServerScriptShape.Read(edit(Migrator(new SqlServerMigrationDialect(), connections).Scripts()).Select(s => (s.Name, s.Sql))),
-            SchemaShape.FromEfModel(Model(connections), "dbo", SqlServerSchemaDriftTests.IsIdentity, namedPrimaryKeys: true));
+            SchemaShape.FromEfModel(Model(connections), "dbo", SqlServerSchemaDriftTests.IsIdentity, namedPrimaryKeys: true,
+                included: SqlServerSchemaDriftTests.IncludedColumns));
     }
 
     [Test]

@@ -23,7 +23,7 @@ public sealed class SqlServerSchemaDriftTests
     private static SchemaShape EfShape() =>
         SchemaShape.FromEfModel(SqlServerModel(), "dbo", IsIdentity, namedPrimaryKeys: true, included: IncludedColumns);
 
-    private static IEnumerable<string> IncludedColumns(ITableIndex index)
+    internal static IEnumerable<string> IncludedColumns(ITableIndex index)
     {
         var mapped = index.MappedIndexes.First();
         var table = StoreObjectIdentifier.Table(index.Table.Name, index.Table.Schema);
