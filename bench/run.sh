@@ -71,9 +71,13 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-wait_http() { # url: up to 60 s
+wait_http() { # url [pid]: up to 60 s, less if that process exits
   for _ in $(seq 1 600); do
     curl -fs -o /dev/null "$1" && return 0
+    if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then
+      echo "the process behind $1 exited" >&2
+      return 1
+    fi
     sleep 0.1
   done
   echo "no answer from $1 within 60 s" >&2
@@ -177,7 +181,7 @@ start_target() { # label publish-folder db
   PIDS+=($!)
   T_PID[$label]=$!; T_PORT[$label]=$port; T_DIR[$label]=$dir
   TARGETS+=("$label")
-  wait_http "http://127.0.0.1:$port/health" || { echo "$label did not start; its log:" >&2; tail -20 "$dir/web.log" >&2; exit 1; }
+  wait_http "http://127.0.0.1:$port/health" "$!" || { echo "$label did not start; its log, stack frames left out:" >&2; grep -v "^ *at " "$dir/web.log" | tail -10 >&2; exit 1; }
   for i in $(seq 1 64); do
     curl -fs -X POST "http://127.0.0.1:$port/api/user/login" -H 'Content-Type: application/json' \
       -d "{\"code\":\"$RUN-$n-seed-$i\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/'
@@ -200,6 +204,15 @@ wrk_run() { # seconds connections script url args...: prints the RESULT fields
     | sed -n 's/^RESULT //p'
 }
 
+alive() { # pid target: exits with the end of the target's log if that process is gone
+  kill -0 "$1" 2>/dev/null && return 0
+  local log=$WORK/ceiling.log
+  [ "$2" = ceiling ] || log=${T_DIR[$2]}/web.log
+  echo "$2 (pid $1) is gone; the end of its log:" >&2
+  tail -15 "$log" >&2
+  exit 1
+}
+
 # One measured run after an unmeasured warm-up; adds the CPU time per request of the server
 # (cpu_us: the app; db_cpu_us: the PostgreSQL cluster) and of wrk itself (wrk_cpu_us).
 measure() { # scenario target server-pid connections script url args...
@@ -208,10 +221,12 @@ measure() { # scenario target server-pid connections script url args...
   if [ "$script" = login.lua ]; then # codes of the warm-up never come back in the measured run
     warm_args=("$1-warm"); run_args=("$1-run")
   fi
-  wrk_run "$WARMUP" "$connections" "$script" "$url" "${warm_args[@]}" >/dev/null
+  alive "$pid" "$target"
+  wrk_run "$WARMUP" "$connections" "$script" "$url" "${warm_args[@]}" >/dev/null || true
   local before db_before result requests
   before=$(cpu_ticks "$pid"); db_before=$(pg_ticks)
-  (wrk_run "$DURATION" "$connections" "$script" "$url" "${run_args[@]}" >"$WORK/result"; times >"$WORK/times")
+  (wrk_run "$DURATION" "$connections" "$script" "$url" "${run_args[@]}" >"$WORK/result" || true; times >"$WORK/times")
+  alive "$pid" "$target"
   result=$(cat "$WORK/result")
   requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$result")
   [ -n "$requests" ] && [ "$requests" -gt 0 ] || { echo "$name $target: wrk printed no result" >&2; return 0; }
@@ -326,6 +341,8 @@ awk -v flash_bound=$((FLASH_CONNECTIONS * 1000 / FLASH_DELAY_MS)) '
         printf "ratio    %-18s me/ceiling-rotate=%.2f (both rotating tokens)\n", t, m(rps, "me " t) / m(rps, "ceiling-rotate ceiling")
       if (("me " t) in n && ("ceiling ceiling") in n)
         printf "ratio    %-18s me/ceiling=%.2f\n", t, m(rps, "me " t) / m(rps, "ceiling ceiling")
+      if (("me " t) in n && ("ceiling ceiling") in n)
+        printf "ratio    %-18s cpu_us ceiling/me=%.2f (server CPU per request, whatever wrk costs)\n", t, m(cpu, "ceiling ceiling") / m(cpu, "me " t)
       if (("me-static " t) in n && ("notoken " t) in n)
         printf "checktoken %-16s cpu_us me-static - notoken = %.0f (the check, the row, the answer)\n", t, m(cpu, "me-static " t) - m(cpu, "notoken " t)
       if (("badtoken " t) in n && ("notoken " t) in n)
@@ -338,8 +355,8 @@ awk -v flash_bound=$((FLASH_CONNECTIONS * 1000 / FLASH_DELAY_MS)) '
       if (at == 0) continue
       now = kt[1] " " substr(kt[2], 1, at - 1)
       if (now in n)
-        printf "compare  %-14s %s vs %s: rps x%.2f, p99 x%.2f (means of %d rounds)\n", kt[1], substr(kt[2], 1, at - 1), kt[2],
-          m(rps, now) / m(rps, keys[i]), m(p99, now) / m(p99, keys[i]), n[now]
+        printf "compare  %-14s %s vs %s: rps x%.2f, p99 x%.2f, cpu_us x%.2f (means of %d rounds)\n", kt[1], substr(kt[2], 1, at - 1), kt[2],
+          m(rps, now) / m(rps, keys[i]), m(p99, now) / m(p99, keys[i]), m(cpu, now) / m(cpu, keys[i]), n[now]
     }
   }' "$WORK/results"
 
