@@ -4,7 +4,6 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddWxLoginOptions();
 builder.AddWxLoginDatabase();
-builder.AddWxLoginStore();
 builder.AddWeChat();
 builder.AddWxLoginForwardedHeaders();
 builder.AddWxLoginServices();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using WxLogin.Tests.Infrastructure;
 using WxLogin.Web.Data;
+using WxLogin.Web.Data.Sqlite;
 using WxLogin.Web.Filters;
 
 namespace WxLogin.Tests.Filters;
@@ -124,7 +125,7 @@ public sealed class CheckTokenFilterTests : AppFixture
         await using var connection = new SqliteConnection(Factory.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + UserTokenQuery.Sql;
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteTokenReader.Sql;
         command.Parameters.AddWithValue("@digest", new byte[32]);
 
         var plan = new List<string>();

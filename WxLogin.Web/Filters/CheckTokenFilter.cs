@@ -45,15 +45,14 @@ public sealed class CheckTokenFilter(UserTokenQuery tokens, TimeProvider time, W
 
         var digest = TokenService.IsWellFormed(token) ? TokenService.Digest(token) : null;
         var user = digest is null ? null : await tokens.FindByTokenDigestAsync(digest, http.RequestAborted);
-        if (user is null || user.TokenExpiresAt is not { } expiresAt || expiresAt <= time.GetUtcNow().UtcDateTime)
+        if (digest is null || user is null || user.TokenExpiresAt is not { } expiresAt || expiresAt <= time.GetUtcNow().UtcDateTime)
         {
             context.Result = Unauthorized(http, ErrorCodes.TokenInvalid,
                 "The token is unknown, expired or logged out. Log in again.");
             return;
         }
 
-        user.TokenDigest = digest;
-        http.SetCurrentUser(user);
+        http.SetCurrentUser(user, digest);
         metrics.TokenChecked(WxLoginMetrics.Ok);
         await next();
     }
