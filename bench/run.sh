@@ -10,7 +10,7 @@
 #
 # Environment (bench/README.md has the list): WXLOGIN_DB, WXLOGIN_BASELINE_REF, SCENARIOS, ROUNDS,
 # DURATION, WARMUP, CONNECTIONS, THREADS, FLASH_CONNECTIONS, FLASH_DELAY_MS, WXLOGIN_SOURCE,
-# WXLOGIN_ENV, WXLOGIN_PUBLISH_ARGS, PG_BIN.
+# WXLOGIN_ENV, WXLOGIN_PUBLISH_ARGS, WXLOGIN_PG_OPTIONS, PG_BIN.
 set -euo pipefail
 
 MODE=${1:-run}
@@ -154,7 +154,7 @@ start_target() { # label publish-folder db
   mkdir -p "$dir/keys"
   if [ "$db" = postgresql ]; then
     timeout 30 "${AS_PG[@]}" "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "wxlogin$n"
-    connection="Host=127.0.0.1;Port=$PG_PORT;Database=wxlogin$n;Username=postgres"
+    connection="Host=127.0.0.1;Port=$PG_PORT;Database=wxlogin$n;Username=postgres${WXLOGIN_PG_OPTIONS:+;$WXLOGIN_PG_OPTIONS}"
     set -- Database__Provider=PostgreSql
   else
     connection="Data Source=$dir/wxlogin.db"
