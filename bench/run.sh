@@ -160,7 +160,7 @@ start_target() { # label publish-folder db
     connection="Data Source=$dir/wxlogin.db"
     set --
   fi
-  local port
+  local port answer token
   port=$(free_port)
   # Started in its publish folder, as IIS and a systemd WorkingDirectory do: that folder is the content
   # root, so the published appsettings.json (Production's log levels) applies. Started from elsewhere,
@@ -182,12 +182,18 @@ start_target() { # label publish-folder db
   T_PID[$label]=$!; T_PORT[$label]=$port; T_DIR[$label]=$dir
   TARGETS+=("$label")
   wait_http "http://127.0.0.1:$port/health" "$!" || { echo "$label did not start; its log, stack frames left out:" >&2; grep -v "^ *at " "$dir/web.log" | tail -10 >&2; exit 1; }
+  : >"$dir/tokens"
   for i in $(seq 1 64); do
-    curl -fs -X POST "http://127.0.0.1:$port/api/user/login" -H 'Content-Type: application/json' \
-      -d "{\"code\":\"$RUN-$n-seed-$i\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/'
-    echo
-  done | grep -v '^$' >"$dir/tokens" || true
-  [ "$(wc -l <"$dir/tokens")" -eq 64 ] || { echo "seeding tokens of $label failed; its log:" >&2; tail -20 "$dir/web.log" >&2; exit 1; }
+    for attempt in 1 2 3; do # a loaded machine can make one login miss its timeouts
+      answer=$(curl -s --max-time 30 -X POST "http://127.0.0.1:$port/api/user/login" -H 'Content-Type: application/json' \
+        -d "{\"code\":\"$RUN-$n-seed-$i-$attempt\"}" || true)
+      token=$(sed -nE 's/.*"token":"([^"]+)".*/\1/p' <<<"$answer")
+      [ -n "$token" ] && break
+      echo "seeding $label: login $i answered: ${answer:-nothing}" >&2
+    done
+    [ -n "$token" ] || { echo "seeding tokens of $label failed; its log:" >&2; tail -20 "$dir/web.log" >&2; exit 1; }
+    echo "$token" >>"$dir/tokens"
+  done
 }
 for db in $DBS; do
   [ -z "$BASELINE_REF" ] || start_target "$db@$BASELINE_REF" "$WORK/base-web" "$db"
