@@ -71,6 +71,12 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+wrk_run() { # seconds connections script url args...: prints the RESULT fields
+  local seconds=$1 connections=$2 script=$3 url=$4; shift 4
+  timeout $((seconds + 30)) wrk -t"$THREADS" -c"$connections" -d"${seconds}s" --timeout 5s -s "$HERE/lua/$script" "$url" -- "$@" \
+    | sed -n 's/^RESULT //p'
+}
+
 wait_http() { # url [pid]: up to 60 s, less if that process exits
   for _ in $(seq 1 600); do
     curl -fs -o /dev/null "$1" && return 0
@@ -199,16 +205,16 @@ for db in $DBS; do
   [ -z "$BASELINE_REF" ] || start_target "$db@$BASELINE_REF" "$WORK/base-web" "$db"
   start_target "$db" "$WORK/web" "$db"
 done
+# Every instance gets the mixed load for twice the warm-up first, so the first scenario does not
+# measure the JIT's tier-up (slow when the machine is busy) on one side only.
+for target in "${TARGETS[@]}"; do
+  echo "warming up $target" >&2
+  wrk_run $((WARMUP * 2)) "$CONNECTIONS" mixed.lua "http://127.0.0.1:${T_PORT[$target]}" "${T_DIR[$target]}/tokens" "$RUN-warm" >/dev/null || true
+done
 for target in "${TARGETS[@]}"; do # soak, lock and the ceiling's tokens: the working tree's first database
   case $target in *@*) ;; *) FIRST=$target; break ;; esac
 done
 WEB_PID=${T_PID[$FIRST]}; WEB_PORT=${T_PORT[$FIRST]}; TOKENS=${T_DIR[$FIRST]}/tokens
-
-wrk_run() { # seconds connections script url args...: prints the RESULT fields
-  local seconds=$1 connections=$2 script=$3 url=$4; shift 4
-  timeout $((seconds + 30)) wrk -t"$THREADS" -c"$connections" -d"${seconds}s" --timeout 5s -s "$HERE/lua/$script" "$url" -- "$@" \
-    | sed -n 's/^RESULT //p'
-}
 
 alive() { # pid target: exits with the end of the target's log if that process is gone
   kill -0 "$1" 2>/dev/null && return 0
