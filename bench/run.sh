@@ -205,8 +205,10 @@ for db in $DBS; do
   [ -z "$BASELINE_REF" ] || start_target "$db@$BASELINE_REF" "$WORK/base-web" "$db"
   start_target "$db" "$WORK/web" "$db"
 done
-# Every instance gets the mixed load for twice the warm-up first, so the first scenario does not
+# The ceiling and every instance get load for twice the warm-up first, so the first scenario does not
 # measure the JIT's tier-up (slow when the machine is busy) on one side only.
+echo "warming up the ceiling" >&2
+wrk_run $((WARMUP * 2)) "$CONNECTIONS" static.lua "http://127.0.0.1:$CEILING_PORT" /api/user/me >/dev/null || true
 for target in "${TARGETS[@]}"; do
   echo "warming up $target" >&2
   wrk_run $((WARMUP * 2)) "$CONNECTIONS" mixed.lua "http://127.0.0.1:${T_PORT[$target]}" "${T_DIR[$target]}/tokens" "$RUN-warm" >/dev/null || true
@@ -315,7 +317,7 @@ for round in $(seq 1 "$ROUNDS"); do
     case $name in
       ceiling) measure ceiling ceiling "$CEILING_PID" "$CONNECTIONS" static.lua "$CEILING_URL" /api/user/me "Bearer $CEILING_TOKEN"; continue ;;
       ceiling-rotate) measure ceiling-rotate ceiling "$CEILING_PID" "$CONNECTIONS" me.lua "$CEILING_URL" "$TOKENS"; continue ;;
-      ceiling-format) measure ceiling-format ceiling "$CEILING_PID" "$CONNECTIONS" format.lua "$CEILING_URL" "$TOKENS"; continue ;;
+      ceiling-format) measure ceiling-format ceiling "$CEILING_PID" "$CONNECTIONS" me.lua "$CEILING_URL" "$TOKENS" format; continue ;;
       me-static | me | notoken | badtoken | login | flash) ;;
       *) echo "unknown scenario: $name (ceiling ceiling-rotate ceiling-format me-static me notoken badtoken login flash)" >&2; exit 2 ;;
     esac
