@@ -1,28 +1,43 @@
 #!/usr/bin/env bash
 # WxLogin benchmark: publishes WxLogin (Release), a stand-in WeChat and a bare Kestrel ceiling app,
-# starts all three on 127.0.0.1 and drives them with wrk. See bench/README.md.
+# starts them on 127.0.0.1 and drives them with wrk. See bench/README.md.
 #
-#   bench/run.sh                 # ceiling, me, login: one line each, then the me/ceiling ratio
+#   bench/run.sh                 # every scenario on SQLite; ratios to the ceiling and [CheckToken]'s cost
+#   WXLOGIN_DB="sqlite postgresql" bench/run.sh      # the same on both databases, side by side
+#   WXLOGIN_BASELINE_REF=main bench/run.sh           # main and the working tree side by side, two rounds
 #   bench/run.sh soak [SECONDS]  # mixed 80% me / 15% login / 5% logout; RSS and threads every 10 s
 #   bench/run.sh lock            # another process holds the SQLite write lock for 10 s: me and login meanwhile
 #
-# Environment: WXLOGIN_SOURCE (checkout to publish; default: this repository), DURATION (10),
-# WARMUP (5), CONNECTIONS (32), THREADS (2), WXLOGIN_PUBLISH_ARGS (extra arguments for WxLogin's
-# dotnet publish, e.g. "-r linux-x64 --self-contained false -p:PublishReadyToRun=true"), SCENARIOS ("ceiling me login", in that order), WXLOGIN_ENV (extra NAME=value settings for WxLogin,
-# space-separated, e.g. "Database__LoginWaitTimeout=00:00:02").
+# Environment (bench/README.md has the list): WXLOGIN_DB, WXLOGIN_BASELINE_REF, SCENARIOS, ROUNDS,
+# DURATION, WARMUP, CONNECTIONS, THREADS, FLASH_CONNECTIONS, FLASH_DELAY_MS, WXLOGIN_SOURCE,
+# WXLOGIN_ENV, WXLOGIN_PUBLISH_ARGS, WXLOGIN_PG_OPTIONS, PG_BIN.
 set -euo pipefail
 
 MODE=${1:-run}
 SOAK_SECONDS=${2:-600}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SOURCE=${WXLOGIN_SOURCE:-$(dirname "$HERE")}
+DBS=${WXLOGIN_DB:-sqlite}
+BASELINE_REF=${WXLOGIN_BASELINE_REF:-}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
-SCENARIOS=${SCENARIOS:-ceiling me login}
+FLASH_CONNECTIONS=${FLASH_CONNECTIONS:-1024}
+FLASH_DELAY_MS=${FLASH_DELAY_MS:-100}
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+if [ -n "$BASELINE_REF" ]; then
+  SCENARIOS=${SCENARIOS:-ceiling me login}
+  ROUNDS=${ROUNDS:-2}
+else
+  SCENARIOS=${SCENARIOS:-ceiling ceiling-rotate me-static me notoken badtoken login flash}
+  ROUNDS=${ROUNDS:-1}
+fi
 WORK=$(mktemp -d /tmp/wxlogin-bench.XXXXXX)
+CLK_TCK=$(getconf CLK_TCK)
 PIDS=()
+PG_DIR=""
+AS_PG=()
 
 cleanup() {
   for pid in "${PIDS[@]}"; do
@@ -31,9 +46,20 @@ cleanup() {
   for pid in "${PIDS[@]}"; do
     wait "$pid" 2>/dev/null || true
   done
+  if [ -n "$PG_DIR" ]; then
+    if [ -f "$PG_DIR/data/postmaster.pid" ]; then
+      timeout 60 "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 50 stop >/dev/null 2>&1 \
+        || kill -9 "$(head -1 "$PG_DIR/data/postmaster.pid")" 2>/dev/null || true
+    fi
+    rm -rf "$PG_DIR"
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
+
+for db in $DBS; do
+  case $db in sqlite | postgresql) ;; *) echo "unknown database in WXLOGIN_DB: $db (sqlite, postgresql)" >&2; exit 2 ;; esac
+done
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package)" >&2
@@ -45,78 +71,193 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-wait_http() { # url: up to 60 s
+wrk_run() { # seconds connections script url args...: prints the RESULT fields
+  local seconds=$1 connections=$2 script=$3 url=$4; shift 4
+  timeout $((seconds + 30)) wrk -t"$THREADS" -c"$connections" -d"${seconds}s" --timeout 5s -s "$HERE/lua/$script" "$url" -- "$@" \
+    | sed -n 's/^RESULT //p'
+}
+
+wait_http() { # url [pid]: up to 60 s, less if that process exits
   for _ in $(seq 1 600); do
     curl -fs -o /dev/null "$1" && return 0
+    if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then
+      echo "the process behind $1 exited" >&2
+      return 1
+    fi
     sleep 0.1
   done
   echo "no answer from $1 within 60 s" >&2
   return 1
 }
 
+# A private PostgreSQL cluster in a temp folder: trust on loopback, durable commits (the defaults
+# fsync=on and synchronous_commit=on, named so a changed default cannot weaken the figures).
+start_postgres() {
+  if [ ! -x "$PG_BIN/initdb" ]; then
+    echo "installing postgresql (Debian package)" >&2
+    timeout 600 apt-get install -y postgresql >/dev/null 2>&1 \
+      || { timeout 300 apt-get update >/dev/null && timeout 600 apt-get install -y postgresql >/dev/null; }
+  fi
+  PG_DIR=$(mktemp -d /tmp/wxlogin-bench-pg.XXXXXX)
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres:postgres "$PG_DIR" # PostgreSQL refuses to run as root
+    AS_PG=(runuser -u postgres --)
+  fi
+  PG_PORT=$(free_port)
+  timeout 120 "${AS_PG[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 --no-instructions >/dev/null
+  timeout 90 "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$PG_DIR -c max_connections=300 -c fsync=on -c synchronous_commit=on" \
+    start >/dev/null
+}
+
+# CPU time (clock ticks) of a process; for the PostgreSQL cluster, of the postmaster, its live
+# backends and the backends that have exited.
+cpu_ticks() {
+  awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+pg_ticks() {
+  [ -n "$PG_DIR" ] || { echo 0; return; }
+  local pm total
+  pm=$(head -1 "$PG_DIR/data/postmaster.pid")
+  total=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat")
+  for child in $(cat "/proc/$pm/task/$pm/children"); do
+    total=$((total + $(cpu_ticks "$child")))
+  done
+  echo "$total"
+}
+
 echo "publishing (Release) from $SOURCE" >&2
 # shellcheck disable=SC2086
 timeout 600 dotnet publish "$SOURCE/WxLogin.Web/WxLogin.Web.csproj" -c Release -o "$WORK/web" -v q -nologo ${WXLOGIN_PUBLISH_ARGS:-} >&2
+if [ -n "$BASELINE_REF" ]; then
+  echo "publishing (Release) the baseline $BASELINE_REF ($(git -C "$SOURCE" rev-parse --short "$BASELINE_REF^{commit}"))" >&2
+  mkdir -p "$WORK/base-src"
+  git -C "$SOURCE" archive "$BASELINE_REF^{commit}" | tar -x -C "$WORK/base-src"
+  # shellcheck disable=SC2086
+  timeout 600 dotnet publish "$WORK/base-src/WxLogin.Web/WxLogin.Web.csproj" -c Release -o "$WORK/base-web" -v q -nologo ${WXLOGIN_PUBLISH_ARGS:-} >&2
+fi
 timeout 600 dotnet publish "$HERE/WeChatStub/WeChatStub.csproj" -c Release -o "$WORK/stub" -v q -nologo >&2
 timeout 600 dotnet publish "$HERE/Ceiling/Ceiling.csproj" -c Release -o "$WORK/ceiling" -v q -nologo >&2
 
-STUB_PORT=$(free_port); CEILING_PORT=$(free_port); WEB_PORT=$(free_port)
+case " $DBS " in *" postgresql "*) start_postgres ;; esac
+
+STUB_PORT=$(free_port); CEILING_PORT=$(free_port)
 ASPNETCORE_URLS=http://127.0.0.1:$STUB_PORT dotnet "$WORK/stub/WeChatStub.dll" >"$WORK/stub.log" 2>&1 &
 PIDS+=($!)
 ASPNETCORE_URLS=http://127.0.0.1:$CEILING_PORT dotnet "$WORK/ceiling/Ceiling.dll" >"$WORK/ceiling.log" 2>&1 &
-PIDS+=($!)
-
-mkdir -p "$WORK/keys"
-# Started in its publish folder, as IIS and a systemd WorkingDirectory do: that folder is the content
-# root, so the published appsettings.json (Production's log levels) applies. Started from elsewhere,
-# it would not be read, and the framework would log every request at Information.
-# shellcheck disable=SC2086
-(cd "$WORK/web" && exec env ASPNETCORE_ENVIRONMENT=Production \
-    ASPNETCORE_URLS=http://127.0.0.1:$WEB_PORT \
-    WeChat__Mode=Live \
-    WeChat__AppId=wx0123456789abcdef \
-    WeChat__AppSecret=0123456789abcdef0123456789abcdef \
-    WeChat__ApiBaseUrl=http://127.0.0.1:$STUB_PORT \
-    ConnectionStrings__Default="Data Source=$WORK/wxlogin.db" \
-    DataProtection__KeysPath="$WORK/keys" \
-    Auth__RejectedCodesPerMinute=1000000 \
-    ${WXLOGIN_ENV:-} \
-    dotnet "$WORK/web/WxLogin.Web.dll" >"$WORK/web.log" 2>&1) &
-WEB_PID=$!
-PIDS+=($WEB_PID)
-
+CEILING_PID=$!
+PIDS+=($CEILING_PID)
 wait_http "http://127.0.0.1:$CEILING_PORT/api/user/me"
-wait_http "http://127.0.0.1:$WEB_PORT/health"
 
-# Tokens for the me scenario: 64 users, logged in once each.
+# The WxLogin instances ("targets"): one per database, and with a baseline one more per database
+# (named db@ref). Each has its own database, key folder and 64 logged-in users.
 RUN=r$RANDOM$RANDOM
-for i in $(seq 1 64); do
-  curl -fs -X POST "http://127.0.0.1:$WEB_PORT/api/user/login" -H 'Content-Type: application/json' \
-    -d "{\"code\":\"$RUN-seed-$i\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/'
-  echo
-done | grep -v '^$' >"$WORK/tokens"
-[ "$(wc -l <"$WORK/tokens")" -eq 64 ] || { echo "seeding tokens failed; server log:" >&2; tail -20 "$WORK/web.log" >&2; exit 1; }
+TARGETS=()
+declare -A T_PID T_PORT T_DIR
+start_target() { # label publish-folder db
+  local label=$1 web=$2 db=$3 n=${#TARGETS[@]} connection
+  local dir="$WORK/t$n"
+  mkdir -p "$dir/keys"
+  if [ "$db" = postgresql ]; then
+    timeout 30 "${AS_PG[@]}" "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "wxlogin$n"
+    connection="Host=127.0.0.1;Port=$PG_PORT;Database=wxlogin$n;Username=postgres${WXLOGIN_PG_OPTIONS:+;$WXLOGIN_PG_OPTIONS}"
+    set -- Database__Provider=PostgreSql
+  else
+    connection="Data Source=$dir/wxlogin.db"
+    set --
+  fi
+  local port answer token
+  port=$(free_port)
+  # Started in its publish folder, as IIS and a systemd WorkingDirectory do: that folder is the content
+  # root, so the published appsettings.json (Production's log levels) applies. Started from elsewhere,
+  # it would not be read, and the framework would log every request at Information.
+  # shellcheck disable=SC2086
+  (cd "$web" && exec env ASPNETCORE_ENVIRONMENT=Production \
+      ASPNETCORE_URLS=http://127.0.0.1:$port \
+      WeChat__Mode=Live \
+      WeChat__AppId=wx0123456789abcdef \
+      WeChat__AppSecret=0123456789abcdef0123456789abcdef \
+      WeChat__ApiBaseUrl=http://127.0.0.1:$STUB_PORT \
+      ConnectionStrings__Default="$connection" \
+      Database__AutoMigrate=true \
+      DataProtection__KeysPath="$dir/keys" \
+      Auth__RejectedCodesPerMinute=1000000 \
+      "$@" ${WXLOGIN_ENV:-} \
+      dotnet "$web/WxLogin.Web.dll" >"$dir/web.log" 2>&1) &
+  PIDS+=($!)
+  T_PID[$label]=$!; T_PORT[$label]=$port; T_DIR[$label]=$dir
+  TARGETS+=("$label")
+  wait_http "http://127.0.0.1:$port/health" "$!" || { echo "$label did not start; its log, stack frames left out:" >&2; grep -v "^ *at " "$dir/web.log" | tail -10 >&2; exit 1; }
+  : >"$dir/tokens"
+  for i in $(seq 1 64); do
+    for attempt in 1 2 3; do # a loaded machine can make one login miss its timeouts
+      answer=$(curl -s --max-time 30 -X POST "http://127.0.0.1:$port/api/user/login" -H 'Content-Type: application/json' \
+        -d "{\"code\":\"$RUN-$n-seed-$i-$attempt\"}" || true)
+      token=$(sed -nE 's/.*"token":"([^"]+)".*/\1/p' <<<"$answer")
+      [ -n "$token" ] && break
+      echo "seeding $label: login $i answered: ${answer:-nothing}" >&2
+    done
+    [ -n "$token" ] || { echo "seeding tokens of $label failed; its log:" >&2; tail -20 "$dir/web.log" >&2; exit 1; }
+    echo "$token" >>"$dir/tokens"
+  done
+}
+for db in $DBS; do
+  [ -z "$BASELINE_REF" ] || start_target "$db@$BASELINE_REF" "$WORK/base-web" "$db"
+  start_target "$db" "$WORK/web" "$db"
+done
+# The ceiling and every instance get load for twice the warm-up first, so the first scenario does not
+# measure the JIT's tier-up (slow when the machine is busy) on one side only.
+echo "warming up the ceiling" >&2
+wrk_run $((WARMUP * 2)) "$CONNECTIONS" static.lua "http://127.0.0.1:$CEILING_PORT" /api/user/me >/dev/null || true
+for target in "${TARGETS[@]}"; do
+  echo "warming up $target" >&2
+  wrk_run $((WARMUP * 2)) "$CONNECTIONS" mixed.lua "http://127.0.0.1:${T_PORT[$target]}" "${T_DIR[$target]}/tokens" "$RUN-warm" >/dev/null || true
+done
+for target in "${TARGETS[@]}"; do # soak, lock and the ceiling's tokens: the working tree's first database
+  case $target in *@*) ;; *) FIRST=$target; break ;; esac
+done
+WEB_PID=${T_PID[$FIRST]}; WEB_PORT=${T_PORT[$FIRST]}; TOKENS=${T_DIR[$FIRST]}/tokens
 
-wrk_run() { # seconds script url args...: prints the RESULT fields
-  local seconds=$1 script=$2 url=$3; shift 3
-  timeout $((seconds + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s -s "$HERE/lua/$script" "$url" -- "$@" \
-    | sed -n 's/^RESULT //p'
+alive() { # pid target: exits with the end of the target's log if that process is gone
+  kill -0 "$1" 2>/dev/null && return 0
+  local log=$WORK/ceiling.log
+  [ "$2" = ceiling ] || log=${T_DIR[$2]}/web.log
+  echo "$2 (pid $1) is gone; the end of its log:" >&2
+  tail -15 "$log" >&2
+  exit 1
 }
 
-scenario() { # name script url args...
-  local name=$1 script=$2 url=$3; shift 3
-  wrk_run "$WARMUP" "$script" "$url" "$@" >/dev/null
-  local result
-  result=$(wrk_run "$DURATION" "$script" "$url" "$@")
-  printf '%-8s %s\n' "$name" "$result"
+# One measured run after an unmeasured warm-up; adds the CPU time per request of the server
+# (cpu_us: the app; db_cpu_us: the PostgreSQL cluster) and of wrk itself (wrk_cpu_us).
+measure() { # scenario target server-pid connections script url args...
+  local name=$1 target=$2 pid=$3 connections=$4 script=$5 url=$6; shift 6
+  local warm_args=("$@") run_args=("$@")
+  if [ "$script" = login.lua ]; then # codes of the warm-up never come back in the measured run
+    warm_args=("$1-warm"); run_args=("$1-run")
+  fi
+  alive "$pid" "$target"
+  wrk_run "$WARMUP" "$connections" "$script" "$url" "${warm_args[@]}" >/dev/null || true
+  local before db_before result requests
+  before=$(cpu_ticks "$pid"); db_before=$(pg_ticks)
+  (wrk_run "$DURATION" "$connections" "$script" "$url" "${run_args[@]}" >"$WORK/result" || true; times >"$WORK/times")
+  alive "$pid" "$target"
+  result=$(cat "$WORK/result")
+  requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$result")
+  [ -n "$requests" ] && [ "$requests" -gt 0 ] || { echo "$name $target: wrk printed no result" >&2; return 0; }
+  awk -v name="$name" -v target="$target" -v result="$result" -v n="$requests" -v tck="$CLK_TCK" \
+      -v app=$(($(cpu_ticks "$pid") - before)) -v db=$(($(pg_ticks) - db_before)) -v db_on="${PG_DIR:+1}" \
+      -v wrk="$(sed -n 2p "$WORK/times")" 'BEGIN {
+    split(wrk, w, /[ ms]+/)  # "0m1.230s 0m0.450s": the children of the subshell (timeout, wrk)
+    line = sprintf("%-14s %-18s %s cpu_us=%.0f", name, target, result, app * 1e6 / tck / n)
+    if (db_on && target ~ /^postgresql/) line = line sprintf(" db_cpu_us=%.0f", db * 1e6 / tck / n)
+    printf "%s wrk_cpu_us=%.1f\n", line, ((w[1] + w[3]) * 60 + w[2] + w[4]) * 1e6 / n
+  }'
 }
-
-field() { sed -n "s/^$1 .*rps=\([0-9]*\).*/\1/p" "$WORK/results"; }
 
 if [ "$MODE" = soak ]; then
-  echo "soak: ${SOAK_SECONDS}s, RSS and threads of WxLogin every 10 s" >&2
+  echo "soak: ${SOAK_SECONDS}s, RSS and threads of WxLogin ($FIRST) every 10 s" >&2
   timeout $((SOAK_SECONDS + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SOAK_SECONDS}s" --timeout 5s \
-    -s "$HERE/lua/mixed.lua" "http://127.0.0.1:$WEB_PORT" -- "$WORK/tokens" "$RUN-soak" >"$WORK/soak.out" &
+    -s "$HERE/lua/mixed.lua" "http://127.0.0.1:$WEB_PORT" -- "$TOKENS" "$RUN-soak" >"$WORK/soak.out" &
   WRK_PID=$!
   PIDS+=($WRK_PID)
   elapsed=0
@@ -138,14 +279,15 @@ if [ "$MODE" = soak ]; then
 fi
 
 if [ "$MODE" = lock ]; then
+  [ "$FIRST" = sqlite ] || { echo "lock holds SQLite's write lock: run it with WXLOGIN_DB=sqlite" >&2; exit 2; }
   threads() { awk '/^Threads/ {print $2}' "/proc/$WEB_PID/status"; }
   echo "lock: another process holds BEGIN EXCLUSIVE on the database for 10 s" >&2
-  wrk_run "$WARMUP" me.lua "http://127.0.0.1:$WEB_PORT" "$WORK/tokens" >/dev/null
-  printf 'me-no-lock     %s\n' "$(wrk_run 9 me.lua "http://127.0.0.1:$WEB_PORT" "$WORK/tokens")"
+  wrk_run "$WARMUP" "$CONNECTIONS" me.lua "http://127.0.0.1:$WEB_PORT" "$TOKENS" >/dev/null
+  printf 'me-no-lock     %s\n' "$(wrk_run 9 "$CONNECTIONS" me.lua "http://127.0.0.1:$WEB_PORT" "$TOKENS")"
   before=$(threads)
   timeout 30 python3 -c 'import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("BEGIN EXCLUSIVE"); open(sys.argv[2], "w").close()
-time.sleep(10); c.execute("ROLLBACK")' "$WORK/wxlogin.db" "$WORK/locked" &
+time.sleep(10); c.execute("ROLLBACK")' "${T_DIR[$FIRST]}/wxlogin.db" "$WORK/locked" &
   LOCK_PID=$!
   PIDS+=($LOCK_PID)
   for _ in $(seq 1 100); do [ -e "$WORK/locked" ] && break; sleep 0.1; done
@@ -154,26 +296,88 @@ time.sleep(10); c.execute("ROLLBACK")' "$WORK/wxlogin.db" "$WORK/locked" &
   LOGIN_PID=$!
   PIDS+=($LOGIN_PID)
   (sleep 5; threads >"$WORK/threads-during") &
-  printf 'me-during-lock %s\n' "$(wrk_run 9 me.lua "http://127.0.0.1:$WEB_PORT" "$WORK/tokens")"
+  printf 'me-during-lock %s\n' "$(wrk_run 9 "$CONNECTIONS" me.lua "http://127.0.0.1:$WEB_PORT" "$TOKENS")"
   wait "$LOGIN_PID" "$LOCK_PID" || true
   cat "$WORK/lock-login"
   printf 'threads before=%s during=%s after=%s\n' "$before" "$(cat "$WORK/threads-during")" "$(threads)"
-  grep -c 'storage_unavailable\|write lock' "$WORK/web.log" | sed 's/^/log lines about the lock: /'
+  grep -c 'storage_unavailable\|write lock' "${T_DIR[$FIRST]}/web.log" | sed 's/^/log lines about the lock: /'
   exit 0
 fi
 
-for name in $SCENARIOS; do
-  case $name in
-    ceiling) scenario ceiling me.lua "http://127.0.0.1:$CEILING_PORT" "$WORK/tokens" ;;
-    me) scenario me me.lua "http://127.0.0.1:$WEB_PORT" "$WORK/tokens" ;;
-    login) scenario login login.lua "http://127.0.0.1:$WEB_PORT" "$RUN-login" ;;
-    *) echo "unknown scenario: $name (ceiling, me, login)" >&2; exit 2 ;;
-  esac
+CEILING_URL=http://127.0.0.1:$CEILING_PORT
+CEILING_TOKEN=$(head -1 "$TOKENS")
+echo "scenarios: $SCENARIOS; targets: ${TARGETS[*]}; rounds: $ROUNDS; ${DURATION}s each after ${WARMUP}s warm-up" >&2
+for round in $(seq 1 "$ROUNDS"); do
+  # Every other round visits the targets in reverse, so neither side always runs first.
+  order=("${TARGETS[@]}")
+  if [ $((round % 2)) -eq 0 ]; then
+    order=(); for ((k = ${#TARGETS[@]} - 1; k >= 0; k--)); do order+=("${TARGETS[k]}"); done
+  fi
+  for name in $SCENARIOS; do
+    case $name in
+      ceiling) measure ceiling ceiling "$CEILING_PID" "$CONNECTIONS" static.lua "$CEILING_URL" /api/user/me "Bearer $CEILING_TOKEN"; continue ;;
+      ceiling-rotate) measure ceiling-rotate ceiling "$CEILING_PID" "$CONNECTIONS" me.lua "$CEILING_URL" "$TOKENS"; continue ;;
+      ceiling-format) measure ceiling-format ceiling "$CEILING_PID" "$CONNECTIONS" me.lua "$CEILING_URL" "$TOKENS" format; continue ;;
+      me-static | me | notoken | badtoken | login | flash) ;;
+      *) echo "unknown scenario: $name (ceiling ceiling-rotate ceiling-format me-static me notoken badtoken login flash)" >&2; exit 2 ;;
+    esac
+    for target in "${order[@]}"; do
+      url=http://127.0.0.1:${T_PORT[$target]}; pid=${T_PID[$target]}; tokens=${T_DIR[$target]}/tokens
+      token=$(head -1 "$tokens")
+      case $name in
+        me-static) measure "$name" "$target" "$pid" "$CONNECTIONS" static.lua "$url" /api/user/me "Bearer $token" ;;
+        me) measure "$name" "$target" "$pid" "$CONNECTIONS" me.lua "$url" "$tokens" ;;
+        notoken) measure "$name" "$target" "$pid" "$CONNECTIONS" static.lua "$url" /api/user/me ;;
+        # Well-formed but unknown: another first character of a real token.
+        badtoken) measure "$name" "$target" "$pid" "$CONNECTIONS" static.lua "$url" /api/user/me \
+          "Bearer $(if [ "${token:0:1}" = A ]; then echo B; else echo A; fi)${token:1}" ;;
+        login) measure "$name" "$target" "$pid" "$CONNECTIONS" login.lua "$url" "$RUN-$round-login" ;;
+        flash) measure "$name" "$target" "$pid" "$FLASH_CONNECTIONS" login.lua "$url" "slow$FLASH_DELAY_MS-$RUN-$round-flash" ;;
+      esac
+    done
+  done
 done | tee "$WORK/results"
-if [ -n "$(field me)" ] && [ -n "$(field ceiling)" ]; then
-  awk -v me="$(field me)" -v ceiling="$(field ceiling)" 'BEGIN { printf "ratio    me/ceiling=%.2f\n", me / ceiling }'
-fi
-if grep -qE ' fail|Exception' "$WORK/web.log"; then
-  echo "server log has errors:" >&2
-  grep -E ' fail|Exception' "$WORK/web.log" | sort | uniq -c | sort -rn | head -5 >&2
-fi
+
+# Summary: means over the rounds, then the ratios that compare within this run.
+awk -v flash_bound=$((FLASH_CONNECTIONS * 1000 / FLASH_DELAY_MS)) '
+  function get(f,   i) { for (i = 3; i <= NF; i++) if (index($i, f "=") == 1) return substr($i, length(f) + 2); return "" }
+  { k = $1 " " $2; if (!(k in n)) keys[++nk] = k; n[k]++
+    rps[k] += get("rps"); p99[k] += get("p99_ms"); cpu[k] += get("cpu_us")
+    if (!($2 in seen)) { seen[$2] = 1; targets[++nt] = $2 } }
+  function m(a, k) { return a[k] / n[k] }
+  END {
+    for (j = 1; j <= nt; j++) {
+      t = targets[j]
+      if (t == "ceiling") continue
+      if (("me-static " t) in n && ("ceiling ceiling") in n)
+        printf "ratio    %-18s me-static/ceiling=%.2f (both static requests)\n", t, m(rps, "me-static " t) / m(rps, "ceiling ceiling")
+      if (("me " t) in n && ("ceiling-rotate ceiling") in n)
+        printf "ratio    %-18s me/ceiling-rotate=%.2f (both rotating tokens)\n", t, m(rps, "me " t) / m(rps, "ceiling-rotate ceiling")
+      if (("me " t) in n && ("ceiling ceiling") in n)
+        printf "ratio    %-18s me/ceiling=%.2f\n", t, m(rps, "me " t) / m(rps, "ceiling ceiling")
+      if (("me " t) in n && ("ceiling ceiling") in n)
+        printf "ratio    %-18s cpu_us ceiling/me=%.2f (server CPU per request, whatever wrk costs)\n", t, m(cpu, "ceiling ceiling") / m(cpu, "me " t)
+      if (("me-static " t) in n && ("notoken " t) in n)
+        printf "checktoken %-16s cpu_us me-static - notoken = %.0f (the check, the row, the answer)\n", t, m(cpu, "me-static " t) - m(cpu, "notoken " t)
+      if (("badtoken " t) in n && ("notoken " t) in n)
+        printf "checktoken %-16s cpu_us badtoken - notoken = %.0f (digest and lookup of an unknown token)\n", t, m(cpu, "badtoken " t) - m(cpu, "notoken " t)
+      if (("flash " t) in n)
+        printf "flash    %-18s logins/s / bound %d = %.2f\n", t, flash_bound, m(rps, "flash " t) / flash_bound
+    }
+    for (i = 1; i <= nk; i++) {
+      split(keys[i], kt, " "); at = index(kt[2], "@")
+      if (at == 0) continue
+      now = kt[1] " " substr(kt[2], 1, at - 1)
+      if (now in n)
+        printf "compare  %-14s %s vs %s: rps x%.2f, p99 x%.2f, cpu_us x%.2f (means of %d rounds)\n", kt[1], substr(kt[2], 1, at - 1), kt[2],
+          m(rps, now) / m(rps, keys[i]), m(p99, now) / m(p99, keys[i]), m(cpu, now) / m(cpu, keys[i]), n[now]
+    }
+  }' "$WORK/results"
+
+for target in "${TARGETS[@]}"; do
+  if grep -qE '^(fail|crit):' "${T_DIR[$target]}/web.log"; then
+    echo "server log of $target has errors:" >&2
+    grep -A1 -E '^(fail|crit):' "${T_DIR[$target]}/web.log" | grep -v '^--' | sort | uniq -c | sort -rn | head -6 >&2
+  fi
+  if [ -n "${BENCH_SHOW_LOG:-}" ]; then grep -A2 -E '^(info|warn):' "${T_DIR[$target]}/web.log" | head -40 >&2; fi
+done
