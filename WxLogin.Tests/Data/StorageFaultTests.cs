@@ -6,7 +6,7 @@ using WxLogin.Tests.Infrastructure;
 namespace WxLogin.Tests.Data;
 
 /// <summary>
-/// The storage going wrong under the running app (issue 10): another process holding the write
+/// The storage going wrong under the running app: another process holding the write
 /// lock, the file deleted or replaced, then put back. Each case through the real pipeline and a real
 /// SQLite file; faults that root cannot cause with chmod are caused by what root can do.
 /// </summary>

@@ -5,7 +5,7 @@ using WxLogin.Web.Services.WeChat;
 
 namespace WxLogin.Web.Extensions;
 
-/// <summary>Account deletion and WeChat's message push (issue 11).</summary>
+/// <summary>Account deletion and WeChat's message push.</summary>
 public static class AccountLifecycleExtensions
 {
     public static void AddWxLoginAccountLifecycle(this WebApplicationBuilder builder)

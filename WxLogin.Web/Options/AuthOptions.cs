@@ -14,7 +14,7 @@ public sealed class AuthOptions
     /// <summary>
     /// Rejected codes (refused by shape, or code_invalid / code_used from WeChat) one client address may
     /// send in a minute; past that its logins answer 429 rate_limited until the minute ends. Successful
-    /// logins are not counted. Replaces the retired LoginPermitsPerMinute.
+    /// logins are not counted.
     /// </summary>
     [Range(1, 1_000_000)]
     public int RejectedCodesPerMinute { get; set; } = 20;
