@@ -5,7 +5,8 @@ using WxLogin.Tests.Infrastructure;
 namespace WxLogin.Tests.Controllers;
 
 /// <summary>Races between logins and logouts of one user, and what they leave in the log.</summary>
-public sealed class UserControllerLoginRaceTests : AppFixture
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class UserControllerLoginRaceTests(DatabaseProvider provider) : AppFixture(provider)
 {
     [Test]
     public async Task RacingFirstLogins_OfOneOpenId_LogNoError()

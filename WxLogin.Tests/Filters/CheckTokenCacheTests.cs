@@ -8,7 +8,8 @@ using WxLogin.Web.Options;
 namespace WxLogin.Tests.Filters;
 
 /// <summary>The opt-in token cache (Auth:TokenCacheLifetime): revocation stays exact within the instance.</summary>
-public sealed class CheckTokenCacheTests
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class CheckTokenCacheTests(DatabaseProvider provider)
 {
     private WxLoginFactory _factory = null!;
     private HttpClient _client = null!;
@@ -16,15 +17,15 @@ public sealed class CheckTokenCacheTests
     [OneTimeSetUp]
     public void StartApp()
     {
-        _factory = new WxLoginFactory(new Dictionary<string, string?> { ["Auth:TokenCacheLifetime"] = "00:01:00" });
+        _factory = new WxLoginFactory(new Dictionary<string, string?> { ["Auth:TokenCacheLifetime"] = "00:01:00" }, provider: provider);
         _client = _factory.CreateClient();
     }
 
     [OneTimeTearDown]
     public void StopApp()
     {
-        _client.Dispose();
-        _factory.Dispose();
+        _client?.Dispose();
+        _factory?.Dispose();
     }
 
     [Test]
