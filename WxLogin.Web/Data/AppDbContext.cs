@@ -65,7 +65,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TokenCa
         user.HasIndex(u => u.UnionId).HasFilter("UnionId IS NOT NULL");
     }
 
+    // An Unspecified time is already UTC here (every clock reading is): ToUniversalTime() would shift it by
+    // the server's offset (+8 h under TZ=Asia/Shanghai). Only a Local time is converted.
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
-        toStore => toStore.ToUniversalTime(),
+        toStore => toStore.Kind == DateTimeKind.Local ? toStore.ToUniversalTime() : DateTime.SpecifyKind(toStore, DateTimeKind.Utc),
         fromStore => DateTime.SpecifyKind(fromStore, DateTimeKind.Utc));
 }
