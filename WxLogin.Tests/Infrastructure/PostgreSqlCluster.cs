@@ -78,14 +78,41 @@ public sealed class PostgreSqlCluster
         command.ExecuteNonQuery();
     }
 
-    /// <summary>Stops the cluster if this run started one, and deletes its folder.</summary>
+    /// <summary>Stops the shared cluster if this run started one, and deletes its folder.</summary>
     public static void StopIfStarted()
     {
         if (Shared is { IsValueCreated: true, Value: { } cluster })
         {
-            cluster.Run("pg_ctl", "-D", cluster.DataFolder, "-m", "immediate", "-w", "stop");
-            Directory.Delete(cluster._folder, recursive: true);
+            cluster.Delete();
         }
+    }
+
+    /// <summary>A cluster of the caller's own, for a test that stops and starts the server; skips where there are no binaries.</summary>
+    public static PostgreSqlCluster StartPrivate()
+    {
+        if (Start() is { } cluster)
+        {
+            return cluster;
+        }
+        Require();
+        return null!;
+    }
+
+    /// <summary>Stops the server (a fast shutdown: clients are disconnected); the data stays.</summary>
+    public void StopServer() => Run("pg_ctl", "-D", DataFolder, "-m", "fast", "-w", "stop");
+
+    /// <summary>Starts the server on its port again.</summary>
+    public void StartServer() =>
+        // Durability of the cluster itself is not under test (the app is killed in tests, never the server).
+        Run("pg_ctl", "-D", DataFolder, "-l", Path.Combine(_folder, "server.log"), "-w", "-t", "60", "-o",
+            $"-c listen_addresses=127.0.0.1 -p {Port} -k {_folder} -c max_connections=400 -c fsync=off -c full_page_writes=off",
+            "start");
+
+    /// <summary>Stops the server at once and deletes the cluster's folder.</summary>
+    public void Delete()
+    {
+        Run("pg_ctl", "-D", DataFolder, "-m", "immediate", "-w", "stop");
+        Directory.Delete(_folder, recursive: true);
     }
 
     private static PostgreSqlCluster? Start()
@@ -102,10 +129,7 @@ public sealed class PostgreSqlCluster
         }
         var cluster = new PostgreSqlCluster(folder, binaries, FreeLoopbackPort());
         cluster.Run("initdb", "-D", cluster.DataFolder, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync");
-        // Durability of the cluster itself is not under test (the app is killed in tests, never the server).
-        cluster.Run("pg_ctl", "-D", cluster.DataFolder, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o",
-            $"-c listen_addresses=127.0.0.1 -p {cluster.Port} -k {folder} -c max_connections=400 -c fsync=off -c full_page_writes=off",
-            "start");
+        cluster.StartServer();
         return cluster;
     }
 
