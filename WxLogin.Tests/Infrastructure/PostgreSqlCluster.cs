@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace WxLogin.Tests.Infrastructure;
@@ -127,7 +125,7 @@ public sealed class PostgreSqlCluster
             // initdb and postgres refuse to run as root: the cluster belongs to the postgres user.
             RunProcess("chown", asClusterOwner: false, "-R", "postgres:", folder);
         }
-        var cluster = new PostgreSqlCluster(folder, binaries, FreeLoopbackPort());
+        var cluster = new PostgreSqlCluster(folder, binaries, ServerProcess.FreeLoopbackPort());
         cluster.Run("initdb", "-D", cluster.DataFolder, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync");
         cluster.StartServer();
         return cluster;
@@ -164,12 +162,5 @@ public sealed class PostgreSqlCluster
             throw new InvalidOperationException(
                 $"{Path.GetFileName(program)} exited with {process.ExitCode}:\n{output.Result}\n{error.Result}");
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -124,7 +124,8 @@ public sealed class ServerProcess : IDisposable
         }
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>A loopback port nothing listens on now (the OS picks it; free again once the probe closes).</summary>
+    public static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

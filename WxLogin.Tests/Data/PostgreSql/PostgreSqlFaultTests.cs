@@ -9,6 +9,7 @@ namespace WxLogin.Tests.Data.PostgreSql;
 /// (never 500), /health/ready 503 while it lasts, and logins recover by themselves, without a restart.
 /// On a private cluster, since the test stops its server.
 /// </summary>
+[Category(nameof(DatabaseProvider.PostgreSql))]
 public sealed class PostgreSqlFaultTests
 {
     [Test]

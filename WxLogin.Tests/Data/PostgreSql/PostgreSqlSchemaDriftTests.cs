@@ -15,6 +15,7 @@ namespace WxLogin.Tests.Data.PostgreSql;
 /// to a fresh database in the run's cluster, and the catalog (pg_attribute, pg_constraint, pg_index) must
 /// read back as the model: tables, columns, store types, nullability, identity, keys, indexes and filters.
 /// </summary>
+[Category(nameof(DatabaseProvider.PostgreSql))]
 public sealed class PostgreSqlSchemaDriftTests
 {
     [Test]

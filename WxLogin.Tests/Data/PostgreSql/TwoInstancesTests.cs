@@ -12,6 +12,7 @@ namespace WxLogin.Tests.Data.PostgreSql;
 /// Two WxLogin instances on one PostgreSQL database, as a scaled-out deployment runs them: what one
 /// instance writes, the other sees at once; an instance killed under load loses no login it answered.
 /// </summary>
+[Category(nameof(DatabaseProvider.PostgreSql))]
 public sealed class TwoInstancesTests
 {
     private WxLoginFactory _a = null!;
