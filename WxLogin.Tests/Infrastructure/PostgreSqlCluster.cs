@@ -27,10 +27,10 @@ public sealed class PostgreSqlCluster
 
     private string DataFolder => Path.Combine(_folder, "data");
 
-    /// <summary>The folder of initdb/pg_ctl: $WXLOGIN_PG_BIN, else the newest /usr/lib/postgresql/*/bin (Debian's layout).</summary>
+    /// <summary>The folder of initdb/pg_ctl: $WXLOGIN_PG_BIN when set, else the newest /usr/lib/postgresql/*/bin (Debian's layout).</summary>
     public static string? Binaries =>
         Environment.GetEnvironmentVariable("WXLOGIN_PG_BIN") is { Length: > 0 } configured
-            ? configured
+            ? File.Exists(Path.Combine(configured, "initdb")) ? configured : null
             : Directory.Exists("/usr/lib/postgresql")
                 ? Directory.GetDirectories("/usr/lib/postgresql")
                     .Select(version => Path.Combine(version, "bin"))
@@ -106,10 +106,13 @@ public sealed class PostgreSqlCluster
             $"-c listen_addresses=127.0.0.1 -p {Port} -k {_folder} -c max_connections=400 -c fsync=off -c full_page_writes=off",
             "start");
 
-    /// <summary>Stops the server at once and deletes the cluster's folder.</summary>
+    /// <summary>Stops the server at once (unless a test left it stopped) and deletes the cluster's folder.</summary>
     public void Delete()
     {
-        Run("pg_ctl", "-D", DataFolder, "-m", "immediate", "-w", "stop");
+        if (File.Exists(Path.Combine(DataFolder, "postmaster.pid")))
+        {
+            Run("pg_ctl", "-D", DataFolder, "-m", "immediate", "-w", "stop");
+        }
         Directory.Delete(_folder, recursive: true);
     }
 
