@@ -54,7 +54,7 @@ public sealed class SqlServerSchemaDriftTests
         TestName = "Drift_IsFound_WhenAColumnBecomesNullable")]
     [TestCase("AvatarUrl nvarchar(512)", "AvatarUrl nvarchar(500)", "column dbo.Users.AvatarUrl nvarchar(512) NULL",
         TestName = "Drift_IsFound_WhenAColumnLengthChanges")]
-    [TestCase("TokenDigest varbinary(32)", "TokenDigest binary(32)", "column dbo.Users.TokenDigest varbinary(32) NULL",
+    [TestCase(" TokenDigest varbinary(32)", " TokenDigest binary(32)", "column dbo.Users.TokenDigest varbinary(32) NULL",
         TestName = "Drift_IsFound_WhenAColumnTypeChanges")]
     [TestCase("Id int IDENTITY(1,1) NOT NULL", "Id int NOT NULL", "column dbo.Users.Id int NOT NULL IDENTITY",
         TestName = "Drift_IsFound_WhenAColumnLosesIdentity")]

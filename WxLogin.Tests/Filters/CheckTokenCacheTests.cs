@@ -64,7 +64,7 @@ public sealed class CheckTokenCacheTests(DatabaseProvider provider)
         var stale = await _client.GetMeAsync(first.Token);
         var fresh = await _client.GetMeAsync(second.Token);
 
-        await ProblemAssert.IsProblemAsync(stale, HttpStatusCode.Unauthorized, "token_invalid");
+        await ProblemAssert.IsProblemAsync(stale, HttpStatusCode.Unauthorized, "token_replaced");
         Assert.That((await fresh.IsOkAsync()).GetProperty("id").GetInt32(), Is.EqualTo(first.User.Id));
     }
 

@@ -22,7 +22,7 @@ public static class UserProjection
 
     /// <summary>Every column of Users the service reads or writes: readiness checks they all exist.</summary>
     public static readonly string AllColumns =
-        Columns + ", " + Quoted(["PurePhoneNumber", "CountryCode", "SessionKeyProtected", "TokenDigest"], prefix: "");
+        Columns + ", " + Quoted(["PurePhoneNumber", "CountryCode", "SessionKeyProtected", "TokenDigest", "ReplacedTokenDigest"], prefix: "");
 
     public static UserSnapshot Read(DbDataReader reader) => new(
         Id: reader.GetInt32(0),

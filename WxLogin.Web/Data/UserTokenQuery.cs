@@ -26,4 +26,8 @@ public sealed class UserTokenQuery(TokenReader reader, TokenCache cache)
         }
         return user;
     }
+
+    /// <summary>For a token <see cref="FindByTokenDigestAsync"/> did not find: did a newer login replace it?</summary>
+    public Task<bool> WasReplacedAsync(byte[] digest, CancellationToken cancellationToken) =>
+        reader.WasReplacedAsync(digest, cancellationToken);
 }

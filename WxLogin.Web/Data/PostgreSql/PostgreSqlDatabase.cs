@@ -10,6 +10,9 @@ public static class PostgreSqlDatabase
         WHERE "TokenDigest" = @digest
         """;
 
+    /// <summary>One indexed read on "IX_Users_ReplacedTokenDigest", only for a token that FindAsync did not find.</summary>
+    internal const string ReplacedSql = """SELECT 1 FROM "Users" WHERE "ReplacedTokenDigest" = @digest""";
+
     public static void Register(IServiceCollection services)
     {
         services.AddSingleton(provider => new PostgreSqlConnections(DatabaseSettings.ConnectionString(provider)));
@@ -20,7 +23,7 @@ public static class PostgreSqlDatabase
         services.AddSingleton<MigrationDialect, PostgreSqlMigrationDialect>();
         services.AddSingleton<WriteProbe, PostgreSqlWriteProbe>();
         services.AddSingleton<TokenReader>(provider =>
-            new PooledTokenReader(provider.GetRequiredService<PostgreSqlConnections>(), TokenSql));
+            new PooledTokenReader(provider.GetRequiredService<PostgreSqlConnections>(), TokenSql, ReplacedSql));
         services.AddSingleton<LoginStore>(provider => provider.GetRequiredService<PostgreSqlLoginStore>());
     }
 }

@@ -19,6 +19,7 @@ public sealed class PostgreSqlLoginStore(PostgreSqlConnections connections, IOpt
         ON CONFLICT ("OpenId") DO UPDATE SET
             "UnionId" = COALESCE(EXCLUDED."UnionId", "Users"."UnionId"),
             "SessionKeyProtected" = EXCLUDED."SessionKeyProtected",
+            "ReplacedTokenDigest" = CASE WHEN "Users"."TokenExpiresAt" > EXCLUDED."UpdatedAt" THEN "Users"."TokenDigest" END,
             "TokenDigest" = EXCLUDED."TokenDigest",
             "TokenExpiresAt" = EXCLUDED."TokenExpiresAt",
             "UpdatedAt" = EXCLUDED."UpdatedAt"

@@ -13,6 +13,9 @@ public static class SqlServerDatabase
         WHERE TokenDigest = @digest
         """;
 
+    /// <summary>One indexed read on IX_Users_ReplacedTokenDigest, only for a token that FindAsync did not find.</summary>
+    internal const string ReplacedSql = "SELECT 1 FROM Users WHERE ReplacedTokenDigest = @digest";
+
     public static void Register(IServiceCollection services)
     {
         services.AddSingleton(provider => new SqlServerConnections(DatabaseSettings.ConnectionString(provider),
@@ -24,7 +27,7 @@ public static class SqlServerDatabase
         services.AddSingleton<MigrationDialect, SqlServerMigrationDialect>();
         services.AddSingleton<WriteProbe, SqlServerWriteProbe>();
         services.AddSingleton<TokenReader>(provider =>
-            new PooledTokenReader(provider.GetRequiredService<SqlServerConnections>(), TokenSql));
+            new PooledTokenReader(provider.GetRequiredService<SqlServerConnections>(), TokenSql, ReplacedSql));
         services.AddSingleton<LoginStore>(provider => provider.GetRequiredService<SqlServerLoginStore>());
     }
 }

@@ -22,6 +22,7 @@ public sealed class SqlServerLoginStore(
         UPDATE Users WITH (UPDLOCK, SERIALIZABLE)
         SET UnionId = COALESCE(@UnionId, UnionId),
             SessionKeyProtected = @SessionKeyProtected,
+            ReplacedTokenDigest = CASE WHEN TokenExpiresAt > @Now THEN TokenDigest END,
             TokenDigest = @TokenDigest,
             TokenExpiresAt = @TokenExpiresAt,
             UpdatedAt = @Now

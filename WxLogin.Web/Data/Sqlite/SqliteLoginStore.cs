@@ -28,6 +28,7 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
         ON CONFLICT (OpenId) DO UPDATE SET
             UnionId = COALESCE(excluded.UnionId, Users.UnionId),
             SessionKeyProtected = excluded.SessionKeyProtected,
+            ReplacedTokenDigest = CASE WHEN Users.TokenExpiresAt > excluded.UpdatedAt THEN Users.TokenDigest END,
             TokenDigest = excluded.TokenDigest,
             TokenExpiresAt = excluded.TokenExpiresAt,
             UpdatedAt = excluded.UpdatedAt

@@ -20,6 +20,8 @@ public sealed class SqliteTokenReader : TokenReader, IDisposable
         WHERE TokenDigest = @digest
         """;
 
+    internal const string ReplacedSql = "SELECT 1 FROM Users WHERE ReplacedTokenDigest = @digest";
+
     private readonly SqliteConnections _connections;
     private readonly ObjectPool<PreparedReader> _readers;
 
@@ -29,7 +31,13 @@ public sealed class SqliteTokenReader : TokenReader, IDisposable
         _readers = new DefaultObjectPoolProvider { MaximumRetained = MaxIdleReaders }.Create(new ReaderPolicy(connections));
     }
 
-    public override Task<UserSnapshot?> FindAsync(byte[] digest, CancellationToken cancellationToken)
+    public override Task<UserSnapshot?> FindAsync(byte[] digest, CancellationToken cancellationToken) =>
+        Task.FromResult(Use(reader => reader.Find(digest)));
+
+    public override Task<bool> WasReplacedAsync(byte[] digest, CancellationToken cancellationToken) =>
+        Task.FromResult(Use(reader => reader.WasReplaced(digest)));
+
+    private T Use<T>(Func<PreparedReader, T> read)
     {
         var reader = _readers.Get();
         if (reader.Generation != _connections.Generation)
@@ -39,9 +47,9 @@ public sealed class SqliteTokenReader : TokenReader, IDisposable
         }
         try
         {
-            var user = reader.Find(digest);
+            var result = read(reader);
             _readers.Return(reader); // the policy closes it instead when a fault came in between
-            return Task.FromResult(user);
+            return result;
         }
         catch
         {
@@ -59,16 +67,18 @@ public sealed class SqliteTokenReader : TokenReader, IDisposable
         public bool Return(PreparedReader reader) => reader.Generation == connections.Generation;
     }
 
-    /// <summary>A read connection with the token query prepared on it.</summary>
+    /// <summary>A read connection with the token queries prepared on it.</summary>
     private sealed class PreparedReader : IDisposable
     {
         private readonly SqliteConnection _connection;
         private readonly SqliteCommand _command;
+        private readonly SqliteCommand _replaced;
 
-        private PreparedReader(SqliteConnection connection, SqliteCommand command, int generation)
+        private PreparedReader(SqliteConnection connection, SqliteCommand command, SqliteCommand replaced, int generation)
         {
             _connection = connection;
             _command = command;
+            _replaced = replaced;
             Generation = generation;
         }
 
@@ -81,11 +91,7 @@ public sealed class SqliteTokenReader : TokenReader, IDisposable
             try
             {
                 connection.Open();
-                var command = connection.CreateCommand();
-                command.CommandText = Sql;
-                command.Parameters.Add(new SqliteParameter { ParameterName = "@digest" });
-                command.Prepare();
-                return new PreparedReader(connection, command, generation);
+                return new PreparedReader(connection, Prepare(connection, Sql), Prepare(connection, ReplacedSql), generation);
             }
             catch
             {
@@ -101,10 +107,26 @@ public sealed class SqliteTokenReader : TokenReader, IDisposable
             return reader.Read() ? UserProjection.Read(reader) : null;
         }
 
+        public bool WasReplaced(byte[] digest)
+        {
+            _replaced.Parameters[0].Value = digest;
+            return _replaced.ExecuteScalar() is not null;
+        }
+
         public void Dispose()
         {
             _command.Dispose();
+            _replaced.Dispose();
             _connection.Dispose();
+        }
+
+        private static SqliteCommand Prepare(SqliteConnection connection, string sql)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.Add(new SqliteParameter { ParameterName = "@digest" });
+            command.Prepare();
+            return command;
         }
     }
 }
