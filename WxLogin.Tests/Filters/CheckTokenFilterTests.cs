@@ -116,7 +116,7 @@ public sealed class CheckTokenFilterTests(DatabaseProvider provider) : AppFixtur
     [Test]
     public async Task Me_AnswersTokenInvalid_ForATokenThatHadExpiredBeforeTheNextLogin()
     {
-        using var factory = new WxLoginFactory(new Dictionary<string, string?> { ["Auth:TokenLifetime"] = "01:00:00" });
+        using var factory = new WxLoginFactory(new Dictionary<string, string?> { ["Auth:TokenLifetime"] = "01:00:00" }, provider: Provider);
         using var client = factory.CreateClient();
         var expired = await factory.LoginAsync("expired-then-in.1", client);
         factory.Clock.Advance(TimeSpan.FromHours(2));

@@ -74,14 +74,14 @@ public sealed class TwoInstancesTests
     }
 
     [Test]
-    public async Task ANewerLoginOnB_RevokesTheTokenFromA_AtOnce()
+    public async Task ANewerLoginOnB_ReplacesTheTokenFromA_AtOnce()
     {
         var first = await _a.LoginAsync("two-relogin.1", _clientA);
 
         var second = await _b.LoginAsync("two-relogin.2", _clientB);
 
         Assert.That(second.User.Id, Is.EqualTo(first.User.Id));
-        await ProblemAssert.IsProblemAsync(await _clientA.GetMeAsync(first.Token), HttpStatusCode.Unauthorized, "token_invalid");
+        await ProblemAssert.IsProblemAsync(await _clientA.GetMeAsync(first.Token), HttpStatusCode.Unauthorized, "token_replaced");
         await (await _clientA.GetMeAsync(second.Token)).IsOkAsync();
     }
 
