@@ -6,7 +6,8 @@ using WxLogin.Tests.Infrastructure;
 namespace WxLogin.Tests.Controllers;
 
 /// <summary>DELETE /api/user/me: the account goes, all of it, at once.</summary>
-public sealed class UserControllerDeleteTests : AppFixture
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class UserControllerDeleteTests(DatabaseProvider provider) : AppFixture(provider)
 {
     private const string Nickname = "Zelda-Deleted-Nickname";
 
@@ -72,6 +73,7 @@ public sealed class UserControllerDeleteTests : AppFixture
     [Test]
     public async Task Delete_LeavesNothingOfTheRowInTheDatabaseFile_WalIncluded()
     {
+        SqliteOnly("reads the database file's bytes");
         // A user whose row was rewritten several times (profile, phone), so older copies of it existed.
         using var factory = new WxLoginFactory();
         using var client = factory.CreateClient();

@@ -5,7 +5,8 @@ using WxLogin.Tests.Infrastructure;
 namespace WxLogin.Tests.Controllers;
 
 /// <summary>Races between logins and logouts of one user, and what they leave in the log.</summary>
-public sealed class UserControllerLoginRaceTests : AppFixture
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class UserControllerLoginRaceTests(DatabaseProvider provider) : AppFixture(provider)
 {
     /// <summary>
     /// Within one instance the SQLite writer is a single thread, so the race needs two instances on one

@@ -13,7 +13,8 @@ using WxLogin.Web.Services.WeChat;
 
 namespace WxLogin.Tests.Controllers;
 
-public sealed class UserControllerLoginTests : AppFixture
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class UserControllerLoginTests(DatabaseProvider provider) : AppFixture(provider)
 {
     [Test]
     public async Task Login_ReturnsTokenAndUser_WhenCodeIsValid()
@@ -262,8 +263,7 @@ public sealed class UserControllerLoginTests : AppFixture
     private Task<HttpResponseMessage> PostJsonAsync(string json) =>
         Client.PostAsync("/api/user/login", new StringContent(json, Encoding.UTF8, "application/json"));
 
-    private AppDbContext OpenDb() =>
-        new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite(Factory.ConnectionString).Options);
+    private AppDbContext OpenDb() => Factory.OpenDb();
 
     private async Task<int> CountUsersAsync()
     {
@@ -280,11 +280,9 @@ public sealed class UserControllerLoginTests : AppFixture
     /// <summary>The whole row as text, every column, the way a database dump would show it.</summary>
     private async Task<string> RawRowAsync(int id)
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(Factory.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await Factory.Database.OpenConnectionAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT * FROM Users WHERE Id = $id";
-        command.Parameters.AddWithValue("$id", id);
+        command.CommandText = $"""SELECT * FROM "Users" WHERE "Id" = {id}""";
         await using var reader = await command.ExecuteReaderAsync();
         Assert.That(await reader.ReadAsync(), Is.True);
         var values = new List<string>();

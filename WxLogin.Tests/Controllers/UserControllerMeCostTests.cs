@@ -13,7 +13,8 @@ namespace WxLogin.Tests.Controllers;
 /// DbContext (through UserService) or a WeChat client and a Data Protection protector (through
 /// LoginService) for every request cost it a third of its throughput (docs/performance.md).
 /// </summary>
-public sealed class UserControllerMeCostTests : AppFixture
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class UserControllerMeCostTests(DatabaseProvider provider) : AppFixture(provider)
 {
     [Test]
     public async Task Me_AnswersTheUser_WithoutBuildingADbContextOrTheLoginService()

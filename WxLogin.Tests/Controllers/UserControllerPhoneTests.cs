@@ -12,7 +12,8 @@ using WxLogin.Web.Services.WeChat;
 
 namespace WxLogin.Tests.Controllers;
 
-public sealed class UserControllerPhoneTests : AppFixture
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class UserControllerPhoneTests(DatabaseProvider provider) : AppFixture(provider)
 {
     private WeChatEmulator Emulator => Factory.Services.GetRequiredService<WeChatEmulator>();
 
@@ -126,7 +127,7 @@ public sealed class UserControllerPhoneTests : AppFixture
     [Test]
     public async Task Phone_FetchesTheAccessTokenExactlyOnce_For50ConcurrentRequestsOnAColdCache()
     {
-        using var factory = new WxLoginFactory();
+        using var factory = new WxLoginFactory(provider: Provider);
         using var client = factory.CreateClient();
         var emulator = factory.Services.GetRequiredService<WeChatEmulator>();
         var login = await factory.LoginAsync("cold.1", client);
@@ -361,8 +362,7 @@ public sealed class UserControllerPhoneTests : AppFixture
     private Task<HttpResponseMessage> PostPhoneAsync(string? token, object? body) =>
         Client.SendJsonAsync(HttpMethod.Post, "/api/user/phone", token, body);
 
-    private AppDbContext OpenDb() =>
-        new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite(Factory.ConnectionString).Options);
+    private AppDbContext OpenDb() => Factory.OpenDb();
 
     private async Task<User> StoredUserAsync(int id)
     {

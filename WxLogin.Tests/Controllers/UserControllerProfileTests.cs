@@ -5,7 +5,8 @@ using WxLogin.Tests.Infrastructure;
 namespace WxLogin.Tests.Controllers;
 
 /// <summary>POST /api/user/userinfo (decrypted user info) and PUT /api/user/profile (what the user types in).</summary>
-public sealed class UserControllerProfileTests : AppFixture
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class UserControllerProfileTests(DatabaseProvider provider) : AppFixture(provider)
 {
     private const string Avatar = "https://thirdwx.qlogo.cn/mmopen/vi_32/Q0j4TwGTfTK/132";
 

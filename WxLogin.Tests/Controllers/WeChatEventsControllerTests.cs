@@ -12,7 +12,8 @@ namespace WxLogin.Tests.Controllers;
 /// /api/wechat/events: WeChat's message push, in safe mode (EncodingAESKey set) and in plaintext mode,
 /// JSON and XML. Every refusal leaves the database as it was.
 /// </summary>
-public sealed class WeChatEventsControllerTests
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class WeChatEventsControllerTests(DatabaseProvider provider)
 {
     private const string PushToken = "testPushToken42";
     private const string EncodingAesKey = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
@@ -34,19 +35,19 @@ public sealed class WeChatEventsControllerTests
     [OneTimeSetUp]
     public void StartApps()
     {
-        _safe = new WxLoginFactory(new Dictionary<string, string?> { ["WeChat:PushToken"] = PushToken, ["WeChat:EncodingAESKey"] = EncodingAesKey });
+        _safe = new WxLoginFactory(new Dictionary<string, string?> { ["WeChat:PushToken"] = PushToken, ["WeChat:EncodingAESKey"] = EncodingAesKey }, provider: provider);
         _safeClient = _safe.CreateClient();
-        _plain = new WxLoginFactory(new Dictionary<string, string?> { ["WeChat:PushToken"] = PushToken });
+        _plain = new WxLoginFactory(new Dictionary<string, string?> { ["WeChat:PushToken"] = PushToken }, provider: provider);
         _plainClient = _plain.CreateClient();
     }
 
     [OneTimeTearDown]
     public void StopApps()
     {
-        _safeClient.Dispose();
-        _safe.Dispose();
-        _plainClient.Dispose();
-        _plain.Dispose();
+        _safeClient?.Dispose();
+        _safe?.Dispose();
+        _plainClient?.Dispose();
+        _plain?.Dispose();
     }
 
     // ---- URL check ----
@@ -102,7 +103,7 @@ public sealed class WeChatEventsControllerTests
     [Test]
     public async Task Events_AnswerNotFound_WithoutAPushToken()
     {
-        using var factory = new WxLoginFactory();
+        using var factory = new WxLoginFactory(provider: provider);
         using var client = factory.CreateClient();
         await factory.LoginAsync("no-push.1", client);
         var before = await factory.SnapshotAsync();

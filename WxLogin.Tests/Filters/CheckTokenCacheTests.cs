@@ -11,7 +11,8 @@ namespace WxLogin.Tests.Filters;
 /// <summary>
 /// The opt-in token cache (Auth:TokenCacheLifetime): it answers from memory, and revocation stays exact
 /// within the instance. Each revocation test first shows the token is answered from the cache (a change
-/// made behind the app's back does not show), so none of them passes with the cache off.
+/// made behind the app's back does not show), so none of them passes with the cache off. The cache sits
+/// above the provider, so these run on SQLite only.
 /// </summary>
 public sealed class CheckTokenCacheTests
 {
@@ -28,8 +29,8 @@ public sealed class CheckTokenCacheTests
     [OneTimeTearDown]
     public void StopApp()
     {
-        _client.Dispose();
-        _factory.Dispose();
+        _client?.Dispose();
+        _factory?.Dispose();
     }
 
     [Test]

@@ -12,8 +12,9 @@ using WxLogin.Web.Services.WeChat;
 namespace WxLogin.Tests.Infrastructure;
 
 /// <summary>
-/// The real app (real pipeline, real SQLite file, WeChat emulator behind the real typed client) with
-/// a clock the test controls and every log line captured. One per fixture; each has its own database.
+/// The real app (real pipeline, real database, WeChat emulator behind the real typed client) with
+/// a clock the test controls and every log line captured. One per fixture; each has its own database
+/// on its provider (a SQLite file by default, or one in the run's PostgreSQL cluster or SQL Server container).
 /// </summary>
 public sealed class WxLoginFactory : WebApplicationFactory<Program>
 {
@@ -23,17 +24,20 @@ public sealed class WxLoginFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
 
-    public WxLoginFactory(IDictionary<string, string?>? settings = null, string environment = DevelopmentOnlyConvention.TestingEnvironment)
+    /// <param name="provider">where the app's database lives; a provider that cannot run here skips the test, with the reason.</param>
+    public WxLoginFactory(IDictionary<string, string?>? settings = null, string environment = DevelopmentOnlyConvention.TestingEnvironment,
+        DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
         Environment = environment;
-        DatabasePath = Path.Combine(Path.GetTempPath(), $"wxlogin-test-{Guid.NewGuid():N}.db");
+        Database = TestDatabase.Create(provider);
         _settings = new Dictionary<string, string?>
         {
+            ["Database:Provider"] = provider.ToString(),
             ["WeChat:Mode"] = "Emulator",
             ["WeChat:AppId"] = AppId,
             ["WeChat:AppSecret"] = AppSecret,
             ["WeChat:Timeout"] = "00:00:01",
-            ["ConnectionStrings:Default"] = $"Data Source={DatabasePath}",
+            ["ConnectionStrings:Default"] = Database.ConnectionString,
             // Fixtures share one "unknown" client address; the abuse-limit tests set their own limit.
             ["Auth:RejectedCodesPerMinute"] = "1000000",
         };
@@ -45,7 +49,14 @@ public sealed class WxLoginFactory : WebApplicationFactory<Program>
 
     public string Environment { get; }
 
-    public string DatabasePath { get; }
+    public TestDatabase Database { get; }
+
+    public DatabaseProvider Provider => Database.Provider;
+
+    /// <summary>The SQLite file (SQLite only).</summary>
+    public string DatabasePath => Provider == DatabaseProvider.Sqlite
+        ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Database.ConnectionString).DataSource
+        : throw new InvalidOperationException($"The database is on {Provider}, not in a SQLite file.");
 
     public ManualTimeProvider Clock { get; } = new();
 
@@ -55,7 +66,10 @@ public sealed class WxLoginFactory : WebApplicationFactory<Program>
     /// <summary>Every log line the app wrote, formatted, exception text included.</summary>
     public ConcurrentQueue<string> Logs { get; } = new();
 
-    public string ConnectionString => $"Data Source={DatabasePath}";
+    public string ConnectionString => Database.ConnectionString;
+
+    /// <summary>An EF Core context on the app's database, beside the app.</summary>
+    public Web.Data.AppDbContext OpenDb() => Database.OpenContext();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -104,10 +118,6 @@ public sealed class WxLoginFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(DatabasePath + suffix);
-        }
+        Database?.Dispose(); // null when the constructor skipped the test before creating it
     }
 }

@@ -9,7 +9,8 @@ namespace WxLogin.Tests.Services;
 /// What a nickname and an avatar URL may be (PUT /api/user/profile and the decrypted user info), and what
 /// /api/user/userinfo takes from WeChat: only the caller's own data, never WeChat's placeholders.
 /// </summary>
-public sealed class ProfileRulesTests : AppFixture
+[TestFixtureSource(typeof(Providers), nameof(Providers.All))]
+public sealed class ProfileRulesTests(DatabaseProvider provider) : AppFixture(provider)
 {
     private const string Avatar = "https://cdn.example.com/avatars/a.png";
     private const string GreyAvatar =

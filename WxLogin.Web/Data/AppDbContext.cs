@@ -78,7 +78,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TokenCa
         }
     }
 
+    // An Unspecified time is already UTC here (every clock reading is): ToUniversalTime() would shift it by
+    // the server's offset (+8 h under TZ=Asia/Shanghai). Only a Local time is converted.
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
-        toStore => toStore.ToUniversalTime(),
+        toStore => toStore.Kind == DateTimeKind.Local ? toStore.ToUniversalTime() : DateTime.SpecifyKind(toStore, DateTimeKind.Utc),
         fromStore => DateTime.SpecifyKind(fromStore, DateTimeKind.Utc));
 }

@@ -30,11 +30,17 @@ public static class DatabaseExtensions
                 $"Database:Provider (env: Database__Provider) must be one of {string.Join(", ", Providers.Keys)}.")
             .ValidateOnStart();
 
-        // An unknown name registers nothing: the settings check above stops the start with one line.
+        // An unknown name registers nothing: the settings check above stops the start with one line. The
+        // container must not check its registrations first (Development does), or it would stop the start
+        // with a stack trace about the missing store.
         var provider = builder.Configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"] ?? DatabaseOptions.DefaultProvider;
         if (Providers.TryGetValue(provider, out var register))
         {
             register(builder.Services);
+        }
+        else
+        {
+            builder.Host.UseDefaultServiceProvider(options => options.ValidateOnBuild = false);
         }
 
         builder.Services.AddDbContext<AppDbContext>((services, options) =>
