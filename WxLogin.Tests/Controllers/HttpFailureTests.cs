@@ -183,14 +183,14 @@ public sealed class HttpFailureTests
         await SendAsync(Head("POST", "/api/user/login", "application/json", "Content-Length: 40000000"));
 
         Assert.That(_factory.Logs, Has.Some.Matches<string>(line =>
-            line.StartsWith("Information WxLogin.Web.Errors.ClientErrorExceptionHandler", StringComparison.Ordinal)
+            line.StartsWith("Information WxLogin.Web.Errors.ApiExceptionHandler", StringComparison.Ordinal)
             && line.Contains("413 payload_too_large")
             && !line.Contains(" at ")));
         AssertNoErrorsLogged();
     }
 
     private int HandledClientErrors() => _factory.Logs.Count(line =>
-        line.Contains("WxLogin.Web.Errors.ClientErrorExceptionHandler") || line.Contains("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware"));
+        line.Contains("WxLogin.Web.Errors.ApiExceptionHandler") || line.Contains("WxLogin.Web.Errors.AbortedRequestHandler") || line.Contains("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware"));
 
     private void AssertNoErrorsLogged() =>
         Assert.That(_factory.Logs.Where(line => line.StartsWith("Error", StringComparison.Ordinal) || line.StartsWith("Critical", StringComparison.Ordinal)),

@@ -4,10 +4,9 @@ using WxLogin.Web.Options;
 
 namespace WxLogin.Web.Extensions;
 
-/// <summary>The hot-path writes (login, logout) and the mapping of storage faults to 503.</summary>
+/// <summary>The hot-path writes (login, logout).</summary>
 public static class LoginStoreExtensions
 {
-    /// <summary>Call before AddWxLoginApi: exception handlers run in the order they are added.</summary>
     public static void AddWxLoginStore(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>().ValidateDataAnnotations().ValidateOnStart();
@@ -24,6 +23,5 @@ public static class LoginStoreExtensions
             };
         });
         builder.Services.AddSingleton<TokenCache>();
-        builder.Services.AddExceptionHandler<StorageFaultHandler>();
     }
 }
