@@ -94,6 +94,8 @@ public static class HostingExtensions
             });
 
         builder.AddWxLoginSwagger();
+        // No "Server: Kestrel" banner on any answer.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
     }
 
     /// <summary>Brings the schema up to date (Database:AutoMigrate) before the first request.</summary>
