@@ -22,6 +22,14 @@ public static class Problems
         [StatusCodes.Status503ServiceUnavailable] = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
     };
 
+    /// <summary>A detail for the framework's own answers, which come without one.</summary>
+    public static readonly IReadOnlyDictionary<int, string> DefaultDetails = new Dictionary<int, string>
+    {
+        [StatusCodes.Status404NotFound] = "Nothing is at this path. The API is listed at /swagger.",
+        [StatusCodes.Status405MethodNotAllowed] = "This path does not take this HTTP method. The API is listed at /swagger.",
+        [StatusCodes.Status415UnsupportedMediaType] = "The request body's media type or charset is not supported: send UTF-8 JSON or a UTF-8 form.",
+    };
+
     public static ProblemDetails Create(HttpContext http, ApiException error)
     {
         var factory = http.RequestServices.GetRequiredService<ProblemDetailsFactory>();
@@ -48,14 +56,19 @@ public static class Problems
     }
 
     /// <summary>
-    /// Runs for every problem, ours and the framework's (404, 405, 415, ...): each gets a code, and a
-    /// type and title where the framework's own table has none (413, 429, 502, 503, ...).
+    /// Runs for every problem, ours and the framework's (404, 405, 415, ...): each gets a code, a type
+    /// where the framework's own table has none (413, 429, 502, 503, ...), the status's reason phrase as
+    /// its title, a detail, and both in the request's language. It may run twice for one problem (the
+    /// factory, then the writer), so each step keeps what is already there.
     /// </summary>
     public static void AddDefaults(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
         var status = problem.Status ?? context.HttpContext.Response.StatusCode;
-        problem.Title ??= ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
+        var texts = context.HttpContext.RequestServices.GetRequiredService<ProblemTexts>();
+        problem.Title = texts.Translate(ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error");
+        problem.Detail = problem.Detail is { } detail ? texts.Translate(detail)
+            : DefaultDetails.TryGetValue(status, out var fallback) ? texts.Translate(fallback) : null;
         problem.Type ??= TypeLinks.GetValueOrDefault(status, "about:blank");
         problem.Extensions.TryAdd("code", status switch
         {

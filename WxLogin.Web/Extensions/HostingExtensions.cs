@@ -111,8 +111,7 @@ public static class HostingExtensions
     {
         app.UseForwardedHeaders(); // first: everything after it sees the client, not the proxy
         app.UseWxLoginTelemetry();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseWxLoginErrors();
         app.UseWxLoginSwagger();
         app.MapControllers();
         app.MapWxLoginHealthChecks();
