@@ -2,9 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using WxLogin.Tests.Infrastructure;
 
 namespace WxLogin.Tests.Controllers;
@@ -30,10 +27,7 @@ public sealed class HttpFailureTests
             ["Logging:LogLevel:Microsoft.AspNetCore.Diagnostics"] = "Debug",
             ["Logging:LogLevel:WxLogin"] = "Debug",
         });
-        _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        _factory.StartServer();
-        var address = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        _server = new IPEndPoint(IPAddress.Loopback, address.Port);
+        _server = new IPEndPoint(IPAddress.Loopback, _factory.StartOnKestrel().Port);
         var login = await SendAsync(Request("POST", "/api/user/login", "application/json", """{"code":"kestrel-user.1"}"""));
         Assert.That(login.Status, Is.EqualTo(200), login.Body);
         _token = JsonDocument.Parse(login.Body).RootElement.GetProperty("token").GetString()!;

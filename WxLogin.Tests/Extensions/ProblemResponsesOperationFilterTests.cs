@@ -1,9 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using WxLogin.Tests.Infrastructure;
 
 namespace WxLogin.Tests.Extensions;
@@ -23,11 +20,9 @@ public sealed class ProblemResponsesOperationFilterTests
     public void StartKestrel()
     {
         _factory = new WxLoginFactory(new Dictionary<string, string?> { ["Limits:RequestBodyTimeout"] = "00:00:02" });
-        _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        _factory.StartServer();
-        var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        _client = new HttpClient { BaseAddress = new Uri(address) };
-        _server = new IPEndPoint(IPAddress.Loopback, new Uri(address).Port);
+        var address = _factory.StartOnKestrel();
+        _client = new HttpClient { BaseAddress = address };
+        _server = new IPEndPoint(IPAddress.Loopback, address.Port);
     }
 
     [OneTimeTearDown]

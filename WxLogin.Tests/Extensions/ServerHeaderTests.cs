@@ -1,7 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using WxLogin.Tests.Infrastructure;
 
 namespace WxLogin.Tests.Extensions;
@@ -16,10 +13,7 @@ public sealed class ServerHeaderTests
     public void StartKestrel()
     {
         _factory = new WxLoginFactory();
-        _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        _factory.StartServer();
-        var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        _client = new HttpClient { BaseAddress = new Uri(address) };
+        _client = new HttpClient { BaseAddress = _factory.StartOnKestrel() };
     }
 
     [OneTimeTearDown]
