@@ -5,7 +5,6 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddWxLoginOptions();
 builder.AddWxLoginDatabase();
-builder.AddWxLoginStore();
 builder.AddWeChat();
 builder.AddWxLoginForwardedHeaders();
 builder.AddWxLoginServices();

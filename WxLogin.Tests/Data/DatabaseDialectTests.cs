@@ -4,6 +4,8 @@ using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using WxLogin.Web.Data;
+using WxLogin.Web.Data.SqlServer;
+using WxLogin.Web.Data.Sqlite;
 using WxLogin.Web.Models;
 
 namespace WxLogin.Tests.Data;
@@ -25,7 +27,7 @@ public sealed class DatabaseDialectTests
 
         var thrown = Assert.ThrowsAsync<DbUpdateException>(() => second.SaveChangesAsync());
 
-        Assert.That(database.Dialect.IsUniqueViolation(thrown!), Is.True, thrown!.InnerException?.Message);
+        Assert.That(new SqliteFaults(database.Connections).IsUniqueViolation(thrown!), Is.True, thrown!.InnerException?.Message);
     }
 
     [Test]
@@ -47,7 +49,7 @@ public sealed class DatabaseDialectTests
         {
             Assert.That(thrown!.InnerException, Is.TypeOf<SqliteException>()
                 .With.Property(nameof(SqliteException.SqliteExtendedErrorCode)).EqualTo(2067)); // SQLITE_CONSTRAINT_UNIQUE
-            Assert.That(database.Dialect.IsUniqueViolation(thrown), Is.True);
+            Assert.That(new SqliteFaults(database.Connections).IsUniqueViolation(thrown), Is.True);
         });
     }
 
@@ -65,7 +67,7 @@ public sealed class DatabaseDialectTests
         {
             Assert.That(thrown!.SqliteErrorCode, Is.EqualTo(19)); // SQLITE_CONSTRAINT
             Assert.That(thrown.SqliteExtendedErrorCode, Is.EqualTo(2067)); // SQLITE_CONSTRAINT_UNIQUE
-            Assert.That(database.Dialect.IsUniqueViolation(thrown), Is.True);
+            Assert.That(new SqliteFaults(database.Connections).IsUniqueViolation(thrown), Is.True);
         });
     }
 
@@ -82,7 +84,7 @@ public sealed class DatabaseDialectTests
         Assert.Multiple(() =>
         {
             Assert.That(thrown!.SqliteExtendedErrorCode, Is.EqualTo(1555)); // SQLITE_CONSTRAINT_PRIMARYKEY
-            Assert.That(database.Dialect.IsUniqueViolation(thrown), Is.True);
+            Assert.That(new SqliteFaults(database.Connections).IsUniqueViolation(thrown), Is.True);
         });
     }
 
@@ -98,7 +100,7 @@ public sealed class DatabaseDialectTests
         Assert.Multiple(() =>
         {
             Assert.That(thrown!.InnerException, Is.TypeOf<SqliteException>());
-            Assert.That(database.Dialect.IsUniqueViolation(thrown), Is.False);
+            Assert.That(new SqliteFaults(database.Connections).IsUniqueViolation(thrown), Is.False);
         });
     }
 
@@ -111,7 +113,7 @@ public sealed class DatabaseDialectTests
     {
         var sql = SqlExceptions.WithNumber(number);
         var wrapped = new DbUpdateException("An error occurred while saving the entity changes.", sql);
-        var dialect = new SqlServerDialect("Server=unused");
+        var dialect = new SqlServerFaults();
 
         Assert.Multiple(() =>
         {
@@ -129,10 +131,10 @@ public sealed class DatabaseDialectTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(new SqliteDialect("Data Source=:memory:").IsUniqueViolation(sqliteDuplicate), Is.True);
-            Assert.That(new SqliteDialect("Data Source=:memory:").IsUniqueViolation(sqlServerDuplicate), Is.False);
-            Assert.That(new SqlServerDialect("Server=unused").IsUniqueViolation(sqliteDuplicate), Is.False);
-            Assert.That(new SqlServerDialect("Server=unused").IsUniqueViolation(new TimeoutException()), Is.False);
+            Assert.That(new SqliteFaults(new SqliteConnections("Data Source=:memory:")).IsUniqueViolation(sqliteDuplicate), Is.True);
+            Assert.That(new SqliteFaults(new SqliteConnections("Data Source=:memory:")).IsUniqueViolation(sqlServerDuplicate), Is.False);
+            Assert.That(new SqlServerFaults().IsUniqueViolation(sqliteDuplicate), Is.False);
+            Assert.That(new SqlServerFaults().IsUniqueViolation(new TimeoutException()), Is.False);
         });
     }
 
@@ -141,7 +143,7 @@ public sealed class DatabaseDialectTests
     [TestCase("Server=127.0.0.1,1;Database=app;App=Shop", "Shop")]
     public void SqlServer_EfAndDapper_OpenConnectionsWithOneConnectionString_SoTheyShareOnePool(string configured, string applicationName)
     {
-        var dialect = new SqlServerDialect(configured);
+        var dialect = new SqlServerConnections(configured);
         var options = new DbContextOptionsBuilder<AppDbContext>();
         dialect.ConfigureEf(options);
         using var db = new AppDbContext(options.Options);
@@ -161,7 +163,7 @@ public sealed class DatabaseDialectTests
     {
         const string script = "CREATE TABLE a (x int);\r\nGO\r\n  go  -- second separator\nALTER TABLE a ADD y int;\nGOTO_label: PRINT 'GO';\nGO";
 
-        var batches = new SqlServerDialect("Server=unused").SplitBatches(script);
+        var batches = new SqlServerMigrationDialect().SplitBatches(script);
 
         Assert.That(batches.Select(b => b.Trim()), Is.EqualTo(new[]
         {
@@ -175,7 +177,7 @@ public sealed class DatabaseDialectTests
     {
         const string script = "CREATE TABLE a (x);\nGO\nCREATE TABLE b (y);";
 
-        Assert.That(new SqliteDialect("Data Source=:memory:").SplitBatches(script), Is.EqualTo(new[] { script }));
+        Assert.That(new SqliteMigrationDialect().SplitBatches(script), Is.EqualTo(new[] { script }));
     }
 
     private static User NewUser(string openId, byte[]? tokenDigest = null) => new()

@@ -2,6 +2,8 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using WxLogin.Web.Data;
+using WxLogin.Web.Data.SqlServer;
+using WxLogin.Web.Data.Sqlite;
 
 namespace WxLogin.Tests.Data;
 
@@ -12,14 +14,14 @@ public sealed class PhoneColumnsScriptTests
     public async Task Script0002_AddsThePhoneColumns_AndKeepsExistingUsers()
     {
         var path = Path.Combine(Path.GetTempPath(), $"wxlogin-0002-{Guid.NewGuid():N}.db");
-        var dialect = new SqliteDialect($"Data Source={path}");
-        var migrator = new SchemaMigrator(dialect, NullLogger<SchemaMigrator>.Instance);
+        var connections = new SqliteConnections($"Data Source={path}");
+        var migrator = new SchemaMigrator(new SqliteMigrationDialect(), connections, NullLogger<SchemaMigrator>.Instance);
         try
         {
-            await using (var connection = new SqliteConnection(dialect.ConnectionString))
+            await using (var connection = new SqliteConnection(connections.ConnectionString))
             {
                 // A database as the login foundation left it: 0001 applied and recorded, one user.
-                await connection.ExecuteAsync(dialect.CreateSchemaVersionsSql);
+                await connection.ExecuteAsync(new SqliteMigrationDialect().CreateSchemaVersionsSql);
                 await connection.ExecuteAsync(migrator.Scripts().Single(s => s.Version == 1).Sql);
                 await connection.ExecuteAsync("INSERT INTO SchemaVersions (Version, Name, AppliedAt) VALUES (1, '0001_create_users.sql', '2026-11-01')");
                 await connection.ExecuteAsync(
@@ -29,7 +31,7 @@ public sealed class PhoneColumnsScriptTests
             await migrator.MigrateAsync();
             await migrator.MigrateAsync();
 
-            await using var check = new SqliteConnection(dialect.ConnectionString);
+            await using var check = new SqliteConnection(connections.ConnectionString);
             var columns = (await check.QueryAsync<string>("SELECT name FROM pragma_table_info('Users')")).ToList();
             var versions = (await check.QueryAsync<int>("SELECT Version FROM SchemaVersions ORDER BY Version")).ToList();
             var phone = await check.QuerySingleAsync<string?>("SELECT PhoneNumber FROM Users WHERE OpenId = 'o-existing'");
@@ -53,8 +55,8 @@ public sealed class PhoneColumnsScriptTests
     [Test]
     public void Script0002_ExistsForSqliteAndSqlServer_AndGuardsEachColumnOnSqlServer()
     {
-        var sqlite = new SchemaMigrator(new SqliteDialect("Data Source=:memory:"), NullLogger<SchemaMigrator>.Instance).Scripts();
-        var sqlServer = new SchemaMigrator(new SqlServerDialect("Server=unused"), NullLogger<SchemaMigrator>.Instance).Scripts();
+        var sqlite = new SchemaMigrator(new SqliteMigrationDialect(), new SqliteConnections("Data Source=:memory:"), NullLogger<SchemaMigrator>.Instance).Scripts();
+        var sqlServer = new SchemaMigrator(new SqlServerMigrationDialect(), new SqlServerConnections("Server=unused"), NullLogger<SchemaMigrator>.Instance).Scripts();
 
         var sqlServerScript = sqlServer.Single(s => s.Version == 2);
         Assert.Multiple(() =>

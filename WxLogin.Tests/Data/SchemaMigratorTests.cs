@@ -1,5 +1,8 @@
 using Dapper;
 using WxLogin.Web.Data;
+using WxLogin.Web.Data.PostgreSql;
+using WxLogin.Web.Data.Sqlite;
+using WxLogin.Web.Data.SqlServer;
 
 namespace WxLogin.Tests.Data;
 
@@ -48,7 +51,7 @@ public sealed class SchemaMigratorTests
         await using (var connection = await database.OpenConnectionAsync())
         {
             // A DBA who ran the scripts by hand recorded them; the table they would create must not appear.
-            await connection.ExecuteAsync(database.Dialect.CreateSchemaVersionsSql);
+            await connection.ExecuteAsync(new SqliteMigrationDialect().CreateSchemaVersionsSql);
             foreach (var script in database.Migrator().Scripts())
             {
                 await connection.ExecuteAsync(
@@ -65,18 +68,20 @@ public sealed class SchemaMigratorTests
     }
 
     [Test]
-    public void BothProviders_HaveTheSameNumberedScripts()
+    public void EveryProvider_HasTheSameNumberedScripts()
     {
-        var sqlite = Migrator(new SqliteDialect("Data Source=:memory:")).Scripts();
-        var sqlServer = Migrator(new SqlServerDialect("Server=unused")).Scripts();
+        var sqlite = Migrator(new SqliteMigrationDialect()).Scripts();
+        var sqlServer = Migrator(new SqlServerMigrationDialect()).Scripts();
+        var postgreSql = Migrator(new PostgreSqlMigrationDialect()).Scripts();
 
         Assert.Multiple(() =>
         {
             Assert.That(sqlite.Select(s => s.Name), Is.EqualTo(sqlServer.Select(s => s.Name)));
+            Assert.That(postgreSql.Select(s => s.Name), Is.EqualTo(sqlServer.Select(s => s.Name)));
             Assert.That(sqlite.Select(s => s.Version), Is.Unique);
         });
     }
 
-    private static SchemaMigrator Migrator(DatabaseDialect dialect) =>
-        new(dialect, Microsoft.Extensions.Logging.Abstractions.NullLogger<SchemaMigrator>.Instance);
+    private static SchemaMigrator Migrator(MigrationDialect dialect) =>
+        new(dialect, new SqliteConnections("Data Source=:memory:"), Microsoft.Extensions.Logging.Abstractions.NullLogger<SchemaMigrator>.Instance);
 }

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using WxLogin.Web.Data;
+using WxLogin.Web.Data.Sqlite;
 
 namespace WxLogin.Tests.Data;
 
@@ -13,10 +14,10 @@ internal sealed class ScriptedSqliteDatabase : IAsyncDisposable
     private ScriptedSqliteDatabase(string path)
     {
         _path = path;
-        Dialect = new SqliteDialect($"Data Source={path}");
+        Connections = new SqliteConnections($"Data Source={path}");
     }
 
-    public SqliteDialect Dialect { get; }
+    public SqliteConnections Connections { get; }
 
     public string FilePath => _path;
 
@@ -30,22 +31,22 @@ internal sealed class ScriptedSqliteDatabase : IAsyncDisposable
         return database;
     }
 
-    public SchemaMigrator Migrator() => new(Dialect, NullLogger<SchemaMigrator>.Instance);
+    public SchemaMigrator Migrator() => new(new SqliteMigrationDialect(), Connections, NullLogger<SchemaMigrator>.Instance);
 
     /// <summary>The production [CheckToken] query on this file, with the token cache off (the default).</summary>
     public UserTokenQuery TokenQuery() =>
-        new(Dialect, new TokenCache(Microsoft.Extensions.Options.Options.Create(new WxLogin.Web.Options.AuthOptions()), TimeProvider.System));
+        new(new SqliteTokenReader(Connections), new TokenCache(Microsoft.Extensions.Options.Options.Create(new WxLogin.Web.Options.AuthOptions()), TimeProvider.System));
 
     public AppDbContext OpenContext()
     {
         var options = new DbContextOptionsBuilder<AppDbContext>();
-        Dialect.ConfigureEf(options);
+        Connections.ConfigureEf(options);
         return new AppDbContext(options.Options);
     }
 
     public async Task<SqliteConnection> OpenConnectionAsync()
     {
-        var connection = (SqliteConnection)Dialect.CreateConnection();
+        var connection = (SqliteConnection)Connections.CreateMigrationConnection();
         await connection.OpenAsync();
         return connection;
     }

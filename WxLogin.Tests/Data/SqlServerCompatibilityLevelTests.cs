@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WxLogin.Tests.Infrastructure;
 using WxLogin.Web.Data;
+using WxLogin.Web.Data.SqlServer;
 using WxLogin.Web.Options;
 
 namespace WxLogin.Tests.Data;
@@ -16,7 +17,7 @@ public sealed class SqlServerCompatibilityLevelTests
 {
     private const string NoServer = "Server=127.0.0.1,1;Database=unused;Connect Timeout=1";
 
-    private static AppDbContext Context(DatabaseDialect dialect)
+    private static AppDbContext Context(SqlServerConnections dialect)
     {
         var options = new DbContextOptionsBuilder<AppDbContext>();
         dialect.ConfigureEf(options);
@@ -28,7 +29,7 @@ public sealed class SqlServerCompatibilityLevelTests
     [Test]
     public void Default_Is150_SqlServer2019_SoEfWritesNoSql2022Functions()
     {
-        using var db = Context(DatabaseDialect.For(DatabaseProvider.SqlServer, NoServer));
+        using var db = Context(new SqlServerConnections(NoServer));
 
         Assert.Multiple(() =>
         {
@@ -41,7 +42,7 @@ public sealed class SqlServerCompatibilityLevelTests
     [TestCase(160, true)]
     public void TheConfiguredLevel_ReachesEf(int level, bool greatest)
     {
-        using var db = Context(DatabaseDialect.For(DatabaseProvider.SqlServer, NoServer, level));
+        using var db = Context(new SqlServerConnections(NoServer, level));
 
         Assert.That(LargerOfIdAndFive(db), greatest ? Does.Contain("GREATEST([u].[Id], 5)") : Does.Not.Contain("GREATEST"));
     }
@@ -53,7 +54,7 @@ public sealed class SqlServerCompatibilityLevelTests
     {
         // EF Core 8 and 9 sent the list as one JSON parameter read by OPENJSON (needs level 130); EF Core 10
         // sends one parameter per value, which any level runs.
-        using var db = Context(DatabaseDialect.For(DatabaseProvider.SqlServer, NoServer, level));
+        using var db = Context(new SqlServerConnections(NoServer, level));
         var openIds = new[] { "o-1", "o-2" };
 
         var sql = db.Users.Where(u => openIds.Contains(u.OpenId)).Select(u => u.Id).ToQueryString();
@@ -80,8 +81,8 @@ public sealed class SqlServerCompatibilityLevelTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(scope.ServiceProvider.GetRequiredService<DatabaseDialect>(),
-                Is.TypeOf<SqlServerDialect>().With.Property(nameof(SqlServerDialect.CompatibilityLevel)).EqualTo(160));
+            Assert.That(scope.ServiceProvider.GetRequiredService<DatabaseConnections>(),
+                Is.TypeOf<SqlServerConnections>().With.Property(nameof(SqlServerConnections.CompatibilityLevel)).EqualTo(160));
             Assert.That(LargerOfIdAndFive(db), Does.Contain("GREATEST"));
         });
     }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Logging.Abstractions;
 using WxLogin.Web.Data;
+using WxLogin.Web.Data.SqlServer;
 
 namespace WxLogin.Tests.Data;
 
@@ -15,7 +16,7 @@ public sealed class SqlServerSchemaDriftTests
     private static DbContextOptions<AppDbContext> SqlServerModel()
     {
         var options = new DbContextOptionsBuilder<AppDbContext>();
-        new SqlServerDialect("Server=unused;Database=unused").ConfigureEf(options); // no connection is opened
+        new SqlServerConnections("Server=unused;Database=unused").ConfigureEf(options); // no connection is opened
         return options.Options;
     }
 
@@ -25,7 +26,7 @@ public sealed class SqlServerSchemaDriftTests
         column.PropertyMappings.Any(m => SqlServerPropertyExtensions.GetValueGenerationStrategy(m.Property) == SqlServerValueGenerationStrategy.IdentityColumn);
 
     private static IReadOnlyList<SchemaMigrator.Script> Scripts() =>
-        new SchemaMigrator(new SqlServerDialect("Server=unused"), NullLogger<SchemaMigrator>.Instance).Scripts();
+        new SchemaMigrator(new SqlServerMigrationDialect(), new SqlServerConnections("Server=unused"), NullLogger<SchemaMigrator>.Instance).Scripts();
 
     private static SchemaShape ReadScripts(IEnumerable<SchemaMigrator.Script> scripts) =>
         SqlServerScriptShape.Read(scripts.Select(s => (s.Name, s.Sql)));
@@ -53,7 +54,7 @@ public sealed class SqlServerSchemaDriftTests
         TestName = "Drift_IsFound_WhenAColumnBecomesNullable")]
     [TestCase("AvatarUrl nvarchar(512)", "AvatarUrl nvarchar(500)", "column dbo.Users.AvatarUrl nvarchar(512) NULL",
         TestName = "Drift_IsFound_WhenAColumnLengthChanges")]
-    [TestCase("TokenDigest varbinary(32)", "TokenDigest binary(32)", "column dbo.Users.TokenDigest varbinary(32) NULL",
+    [TestCase(" TokenDigest varbinary(32)", " TokenDigest binary(32)", "column dbo.Users.TokenDigest varbinary(32) NULL",
         TestName = "Drift_IsFound_WhenAColumnTypeChanges")]
     [TestCase("Id int IDENTITY(1,1) NOT NULL", "Id int NOT NULL", "column dbo.Users.Id int NOT NULL IDENTITY",
         TestName = "Drift_IsFound_WhenAColumnLosesIdentity")]

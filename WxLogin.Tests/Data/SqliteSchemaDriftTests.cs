@@ -19,7 +19,7 @@ public sealed class SqliteSchemaDriftTests
     {
         await using var database = await ScriptedSqliteDatabase.CreateAsync();
         var options = new DbContextOptionsBuilder<AppDbContext>();
-        database.Dialect.ConfigureEf(options);
+        database.Connections.ConfigureEf(options);
 
         var fromModel = SchemaShape.FromEfModel(options.Options, defaultSchema: null, isIdentity: null, namedPrimaryKeys: false);
         var fromDatabase = await ReadSchemaAsync(database);

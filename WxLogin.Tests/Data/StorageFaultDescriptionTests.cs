@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using WxLogin.Web.Data;
+using WxLogin.Web.Data.Sqlite;
 
 namespace WxLogin.Tests.Data;
 
@@ -10,7 +11,7 @@ namespace WxLogin.Tests.Data;
 /// </summary>
 public sealed class StorageFaultDescriptionTests
 {
-    private readonly SqliteDialect _dialect = new("Data Source=unused.db");
+    private readonly SqliteFaults _faults = new(new SqliteConnections("Data Source=unused.db"));
 
     [TestCase(13, 13, "disk is full")]
     [TestCase(8, 8, "read-only")]
@@ -23,14 +24,14 @@ public sealed class StorageFaultDescriptionTests
     {
         var error = new DbUpdateException("save failed", new SqliteException("SQLite said no", code, extendedCode));
 
-        Assert.That(_dialect.DescribeStorageFault(error), Does.Contain(cause));
+        Assert.That(_faults.Describe(error), Does.Contain(cause));
     }
 
     [TestCase(19, 2067)] // a unique index: handled where it happens
     [TestCase(1, 1)] // a statement of ours that SQLite cannot run: a bug, 500
     public void DescribeStorageFault_IsNull_ForErrorsThatAreNotTheStorage(int code, int extendedCode)
     {
-        Assert.That(_dialect.DescribeStorageFault(new SqliteException("SQLite said no", code, extendedCode)), Is.Null);
+        Assert.That(_faults.Describe(new SqliteException("SQLite said no", code, extendedCode)), Is.Null);
     }
 
     [Test]
@@ -47,7 +48,7 @@ public sealed class StorageFaultDescriptionTests
         var error = Assert.Throws<SqliteException>(() => command.ExecuteNonQuery());
 
         Assert.That(error!.SqliteErrorCode, Is.EqualTo(13));
-        Assert.That(_dialect.DescribeStorageFault(error), Does.Contain("disk is full"));
+        Assert.That(_faults.Describe(error), Does.Contain("disk is full"));
     }
 
     [Test]
@@ -55,22 +56,22 @@ public sealed class StorageFaultDescriptionTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(_dialect.IsLockTimeout(new SqliteException("busy", 5, 5)), Is.True);
-            Assert.That(_dialect.IsLockTimeout(new SqliteException("locked", 6, 6)), Is.True);
-            Assert.That(_dialect.IsLockTimeout(new SqliteException("full", 13, 13)), Is.False);
+            Assert.That(_faults.IsLockTimeout(new SqliteException("busy", 5, 5)), Is.True);
+            Assert.That(_faults.IsLockTimeout(new SqliteException("locked", 6, 6)), Is.True);
+            Assert.That(_faults.IsLockTimeout(new SqliteException("full", 13, 13)), Is.False);
         });
     }
 
     [Test]
     public void RuntimeConnections_NeverCreateTheFile()
     {
-        var dialect = new SqliteDialect("Data Source=/tmp/never-created.db");
+        var connections = new SqliteConnections("Data Source=/tmp/never-created.db");
 
         Assert.Multiple(() =>
         {
-            Assert.That(new SqliteConnectionStringBuilder(dialect.RuntimeConnectionString).Mode, Is.EqualTo(SqliteOpenMode.ReadWrite));
-            Assert.That(new SqliteConnectionStringBuilder(dialect.WriterConnectionString).Mode, Is.EqualTo(SqliteOpenMode.ReadWrite));
-            Assert.That(new SqliteConnectionStringBuilder(dialect.WriterConnectionString).Pooling, Is.False);
+            Assert.That(new SqliteConnectionStringBuilder(connections.RuntimeConnectionString).Mode, Is.EqualTo(SqliteOpenMode.ReadWrite));
+            Assert.That(new SqliteConnectionStringBuilder(connections.UnpooledConnectionString).Mode, Is.EqualTo(SqliteOpenMode.ReadWrite));
+            Assert.That(new SqliteConnectionStringBuilder(connections.UnpooledConnectionString).Pooling, Is.False);
         });
     }
 }

@@ -63,7 +63,7 @@ public sealed class CheckTokenCacheTests
         var stale = await _client.GetMeAsync(first.Token);
         var fresh = await _client.GetMeAsync(second.Token);
 
-        await ProblemAssert.IsProblemAsync(stale, HttpStatusCode.Unauthorized, "token_invalid");
+        await ProblemAssert.IsProblemAsync(stale, HttpStatusCode.Unauthorized, "token_replaced");
         Assert.That((await fresh.IsOkAsync()).GetProperty("id").GetInt32(), Is.EqualTo(first.User.Id));
     }
 
@@ -85,7 +85,7 @@ public sealed class CheckTokenCacheTests
     {
         var cache = _factory.Services.GetRequiredService<TokenCache>();
         var digest = new byte[32];
-        var user = new User { Id = 424242, OpenId = "oRacing" };
+        var user = new UserSnapshot(424242, "oRacing", null, null, null, null, null, DateTime.UtcNow, DateTime.UtcNow);
 
         var lookupStartedAt = cache.Now();
         cache.Forget(user.Id); // a logout committed while the database answered the lookup
@@ -98,7 +98,7 @@ public sealed class CheckTokenCacheTests
     public void Cache_IsOff_ByDefault()
     {
         var cache = new TokenCache(Microsoft.Extensions.Options.Options.Create(new AuthOptions()), TimeProvider.System);
-        cache.Remember(new byte[32], new User { Id = 1 }, cache.Now());
+        cache.Remember(new byte[32], new UserSnapshot(1, "o", null, null, null, null, null, DateTime.UtcNow, DateTime.UtcNow), cache.Now());
 
         Assert.That(cache.Enabled, Is.False);
         Assert.That(cache.Find(new byte[32]), Is.Null);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using WxLogin.Tests.Infrastructure;
 using WxLogin.Web.Data;
+using WxLogin.Web.Data.Sqlite;
 using WxLogin.Web.Filters;
 
 namespace WxLogin.Tests.Filters;
@@ -85,6 +86,47 @@ public sealed class CheckTokenFilterTests : AppFixture
     }
 
     [Test]
+    public async Task Me_AnswersTokenReplaced_ForTheTokenThatANewerLoginOfTheSameAccountReplaced()
+    {
+        var phone = await Factory.LoginAsync("two-devices.1", Client);
+        var computer = await Factory.LoginAsync("two-devices.2", Client); // the same WeChat user on PC WeChat
+
+        var old = await SendAsync(HttpMethod.Get, "/api/user/me", $"Bearer {phone.Token}");
+        var current = await SendAsync(HttpMethod.Get, "/api/user/me", $"Bearer {computer.Token}");
+
+        Assert.That(computer.User.Id, Is.EqualTo(phone.User.Id));
+        await ProblemAssert.IsProblemAsync(old, HttpStatusCode.Unauthorized, "token_replaced");
+        Assert.That(old.Headers.WwwAuthenticate.ToString(), Is.EqualTo("Bearer"));
+        Assert.That(current.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Me_AnswersTokenInvalid_ForALoggedOutToken_EvenAfterANewerLogin()
+    {
+        var first = await Factory.LoginAsync("out-then-in.1", Client);
+        await SendAsync(HttpMethod.Post, "/api/user/logout", $"Bearer {first.Token}");
+        await Factory.LoginAsync("out-then-in.2", Client);
+
+        var response = await SendAsync(HttpMethod.Get, "/api/user/me", $"Bearer {first.Token}");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "token_invalid");
+    }
+
+    [Test]
+    public async Task Me_AnswersTokenInvalid_ForATokenThatHadExpiredBeforeTheNextLogin()
+    {
+        using var factory = new WxLoginFactory(new Dictionary<string, string?> { ["Auth:TokenLifetime"] = "01:00:00" });
+        using var client = factory.CreateClient();
+        var expired = await factory.LoginAsync("expired-then-in.1", client);
+        factory.Clock.Advance(TimeSpan.FromHours(2));
+        await factory.LoginAsync("expired-then-in.2", client);
+
+        var response = await SendAsync(HttpMethod.Get, "/api/user/me", $"Bearer {expired.Token}", client);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "token_invalid");
+    }
+
+    [Test]
     public async Task Logout_RevokesTheToken()
     {
         var login = await Factory.LoginAsync("logout.1", Client);
@@ -124,7 +166,7 @@ public sealed class CheckTokenFilterTests : AppFixture
         await using var connection = new SqliteConnection(Factory.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + UserTokenQuery.Sql;
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteTokenReader.Sql;
         command.Parameters.AddWithValue("@digest", new byte[32]);
 
         var plan = new List<string>();

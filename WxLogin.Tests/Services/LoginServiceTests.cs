@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using WxLogin.Tests.Infrastructure;
 using WxLogin.Web.Data;
+using WxLogin.Web.Data.Sqlite;
 using WxLogin.Web.Errors;
 using WxLogin.Web.Options;
 using WxLogin.Web.Services;
@@ -18,7 +19,7 @@ public sealed class LoginServiceTests
     private const string SessionKey = "tiihtNczf5v6AKRyjwEUhQ==";
 
     private string _path = null!;
-    private SqliteDialect _dialect = null!;
+    private SqliteConnections _connections = null!;
     private SqliteLoginStore _store = null!;
     private Mock<IWeChatClient> _wechat = null!;
     private readonly ManualTimeProvider _clock = new();
@@ -27,9 +28,10 @@ public sealed class LoginServiceTests
     public async Task CreateDatabase()
     {
         _path = Path.Combine(Path.GetTempPath(), $"wxlogin-login-{Guid.NewGuid():N}.db");
-        _dialect = new SqliteDialect($"Data Source={_path}");
-        await new SchemaMigrator(_dialect, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-        _store = new SqliteLoginStore(_dialect, TimeSpan.FromSeconds(5), _clock, NullLogger<SqliteLoginStore>.Instance);
+        _connections = new SqliteConnections($"Data Source={_path}");
+        await new SchemaMigrator(new SqliteMigrationDialect(), _connections, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        _store = new SqliteLoginStore(_connections, new SqliteFaults(_connections),
+            Microsoft.Extensions.Options.Options.Create(new DatabaseOptions()), _clock, NullLogger<SqliteLoginStore>.Instance);
         _wechat = new Mock<IWeChatClient>(MockBehavior.Strict);
     }
 
@@ -119,10 +121,7 @@ public sealed class LoginServiceTests
             .ReturnsAsync(new WeChatSession("oTwoDevices", SessionKey, null));
         var phone = await Service().LoginAsync("phone", CancellationToken.None);
         var tablet = await Service().LoginAsync("tablet", CancellationToken.None);
-        var staleRequestUser = phone.User;
-        staleRequestUser.TokenDigest = TokenService.Digest(phone.Token);
-
-        await Service().LogoutAsync(staleRequestUser, CancellationToken.None);
+        await Service().LogoutAsync(phone.User, TokenService.Digest(phone.Token), CancellationToken.None);
 
         Assert.That((await NewDb().Users.SingleAsync()).TokenDigest, Is.EqualTo(TokenService.Digest(tablet.Token)));
     }
@@ -133,9 +132,7 @@ public sealed class LoginServiceTests
         _wechat.Setup(w => w.Code2SessionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new WeChatSession("oLeaving", SessionKey, null));
         var login = await Service().LoginAsync("code", CancellationToken.None);
-        login.User.TokenDigest = TokenService.Digest(login.Token);
-
-        await Service().LogoutAsync(login.User, CancellationToken.None);
+        await Service().LogoutAsync(login.User, TokenService.Digest(login.Token), CancellationToken.None);
 
         var row = await NewDb().Users.SingleAsync();
         Assert.That(row.TokenDigest, Is.Null);
@@ -151,7 +148,7 @@ public sealed class LoginServiceTests
         _clock);
 
     private AppDbContext NewDb() =>
-        new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite(_dialect.ConnectionString).Options);
+        new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite(_connections.ConnectionString).Options);
 
     private int InsertDirectly(string openId)
     {

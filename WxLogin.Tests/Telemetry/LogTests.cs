@@ -1,5 +1,5 @@
 using WxLogin.Tests.Infrastructure;
-using WxLogin.Web.Data;
+using WxLogin.Web.Data.SqlServer;
 using WxLogin.Web.Extensions;
 using WxLogin.Web.Options;
 
@@ -57,10 +57,10 @@ public sealed class LogTests
     [Test]
     public void DatabaseDescription_ForSqlServer_NamesServerAndDatabase_NeverThePassword()
     {
-        var dialect = DatabaseDialect.For(DatabaseProvider.SqlServer,
+        var connections = new SqlServerConnections(
             "Server=sql.example.internal,1433;Database=WxLogin;User Id=wxlogin;Password=Pa55-w0rd!;Encrypt=True");
 
-        var described = StartupLogExtensions.DescribeDatabase(DatabaseProvider.SqlServer, dialect);
+        var described = connections.Describe();
 
         Assert.That(described, Is.EqualTo("SqlServer server sql.example.internal,1433, database WxLogin"));
     }

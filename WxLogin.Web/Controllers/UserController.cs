@@ -110,7 +110,7 @@ public sealed class UserController : ControllerBase
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     public async Task<NoContentResult> Logout([FromServices] LoginService login, CancellationToken cancellationToken)
     {
-        await login.LogoutAsync(HttpContext.GetCurrentUser(), cancellationToken);
+        await login.LogoutAsync(HttpContext.GetCurrentUser(), HttpContext.GetCurrentTokenDigest(), cancellationToken);
         return NoContent();
     }
 }

@@ -60,9 +60,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, TokenCa
         user.Property(u => u.PurePhoneNumber).HasMaxLength(User.PhoneNumberMaxLength);
         user.Property(u => u.CountryCode).HasMaxLength(User.CountryCodeMaxLength);
         user.Property(u => u.TokenDigest).HasMaxLength(32);
+        user.Property(u => u.ReplacedTokenDigest).HasMaxLength(32);
         user.HasIndex(u => u.OpenId).IsUnique();
         user.HasIndex(u => u.TokenDigest).IsUnique().HasFilter("TokenDigest IS NOT NULL");
         user.HasIndex(u => u.UnionId).HasFilter("UnionId IS NOT NULL");
+        user.HasIndex(u => u.ReplacedTokenDigest).HasFilter("ReplacedTokenDigest IS NOT NULL");
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

@@ -9,24 +9,25 @@ namespace WxLogin.Web.Data;
 /// columns, not just SELECT 1), takes writes (probed without writing), and the last login write did
 /// not fail (a full disk shows only when something is written).
 /// </summary>
-public sealed class DatabaseHealthCheck(DatabaseDialect dialect, SchemaMigrator migrator, LoginStore store) : IHealthCheck
+public sealed class DatabaseHealthCheck(
+    DatabaseConnections connections,
+    SchemaMigrator migrator,
+    WriteProbe writeProbe,
+    StorageFaults faults,
+    LoginStore store) : IHealthCheck
 {
     // Every column the service reads or writes; a missing one fails here rather than in a request.
-    private const string UsersColumnsSql = """
-        SELECT Id, OpenId, UnionId, Nickname, AvatarUrl, PhoneNumber, PurePhoneNumber, CountryCode,
-               SessionKeyProtected, TokenDigest, TokenExpiresAt, CreatedAt, UpdatedAt
-        FROM Users WHERE 1 = 0
-        """;
+    private static readonly string UsersColumnsSql = $"""SELECT {UserProjection.AllColumns} FROM "Users" WHERE 1 = 0""";
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await using var connection = dialect.CreateRuntimeConnection();
+            await using var connection = connections.CreateConnection();
             await connection.OpenAsync(cancellationToken);
 
             var expected = migrator.Scripts().Max(script => script.Version);
-            var applied = await ScalarAsync(connection, "SELECT MAX(Version) FROM SchemaVersions", cancellationToken);
+            var applied = await ScalarAsync(connection, """SELECT MAX("Version") FROM "SchemaVersions" """, cancellationToken);
             if (applied is not { } version || Convert.ToInt32(version) < expected)
             {
                 return HealthCheckResult.Unhealthy(
@@ -34,7 +35,7 @@ public sealed class DatabaseHealthCheck(DatabaseDialect dialect, SchemaMigrator 
             }
             await ScalarAsync(connection, UsersColumnsSql, cancellationToken);
 
-            if (await dialect.ProbeWritableAsync(connection, cancellationToken) is { } notWritable)
+            if (await writeProbe.ProbeAsync(connection, cancellationToken) is { } notWritable)
             {
                 return HealthCheckResult.Unhealthy($"The database does not take writes: {notWritable}.");
             }
@@ -46,7 +47,7 @@ public sealed class DatabaseHealthCheck(DatabaseDialect dialect, SchemaMigrator 
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            var cause = dialect.DescribeStorageFault(ex) ?? ex.Message;
+            var cause = faults.Describe(ex) ?? ex.Message;
             return HealthCheckResult.Unhealthy($"The database cannot serve: {cause}.");
         }
     }

@@ -19,12 +19,8 @@ public sealed record LoginWrite(
 /// </summary>
 public abstract class LoginStore
 {
-    /// <summary>The columns a login answers with and [CheckToken] reads, in this order.</summary>
-    internal const string UserColumns =
-        "Id, OpenId, UnionId, Nickname, AvatarUrl, PhoneNumber, TokenExpiresAt, CreatedAt, UpdatedAt";
-
     /// <summary>Creates the user or updates the row of that openid; answers the row as stored.</summary>
-    public abstract Task<User> SaveLoginAsync(LoginWrite login, CancellationToken cancellationToken);
+    public abstract Task<UserSnapshot> SaveLoginAsync(LoginWrite login, CancellationToken cancellationToken);
 
     /// <summary>Clears the user's token if it is still this one; false when a newer login already replaced it.</summary>
     public abstract Task<bool> RevokeTokenAsync(int userId, byte[] tokenDigest, DateTime now, CancellationToken cancellationToken);

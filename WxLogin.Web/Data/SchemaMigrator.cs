@@ -11,7 +11,7 @@ namespace WxLogin.Web.Data;
 /// may start at once: each script's transaction first takes the dialect's migration lock and then
 /// checks SchemaVersions again, so a script runs once however many instances race for it.
 /// </summary>
-public sealed partial class SchemaMigrator(DatabaseDialect dialect, ILogger<SchemaMigrator> logger)
+public sealed partial class SchemaMigrator(MigrationDialect dialect, DatabaseConnections connections, ILogger<SchemaMigrator> logger)
 {
     /// <summary>Seconds one batch may run: a script that builds an index on a large table takes a while.</summary>
     private const int BatchTimeoutSeconds = 600;
@@ -32,7 +32,7 @@ public sealed partial class SchemaMigrator(DatabaseDialect dialect, ILogger<Sche
 
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = dialect.CreateConnection();
+        await using var connection = connections.CreateMigrationConnection();
         await connection.OpenAsync(cancellationToken);
         if (dialect.PrepareSql is { } prepare)
         {
@@ -63,7 +63,7 @@ public sealed partial class SchemaMigrator(DatabaseDialect dialect, ILogger<Sche
             await connection.ExecuteAsync(batch, transaction: transaction, commandTimeout: BatchTimeoutSeconds);
         }
         await connection.ExecuteAsync(
-            "INSERT INTO SchemaVersions (Version, Name, AppliedAt) VALUES (@Version, @Name, @AppliedAt)",
+            """INSERT INTO "SchemaVersions" ("Version", "Name", "AppliedAt") VALUES (@Version, @Name, @AppliedAt)""",
             new { script.Version, script.Name, AppliedAt = DateTime.UtcNow },
             transaction);
         await transaction.CommitAsync(cancellationToken);
@@ -81,7 +81,7 @@ public sealed partial class SchemaMigrator(DatabaseDialect dialect, ILogger<Sche
     }
 
     private static async Task<HashSet<int>> AppliedVersionsAsync(DbConnection connection, DbTransaction? transaction) =>
-        (await connection.QueryAsync<int>("SELECT Version FROM SchemaVersions", transaction: transaction)).ToHashSet();
+        (await connection.QueryAsync<int>("""SELECT "Version" FROM "SchemaVersions" """, transaction: transaction)).ToHashSet();
 
     private static Script ReadScript(Assembly assembly, string resourceName, string fileName)
     {

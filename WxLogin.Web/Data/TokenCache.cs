@@ -27,7 +27,7 @@ public sealed class TokenCache(IOptions<AuthOptions> options, TimeProvider time)
     /// <summary>A timestamp to pass to <see cref="Remember"/>, taken before the database is asked.</summary>
     public long Now() => time.GetTimestamp();
 
-    public User? Find(byte[] digest)
+    public UserSnapshot? Find(byte[] digest)
     {
         if (!Enabled || !_byDigest.TryGetValue(Convert.ToBase64String(digest), out var entry))
         {
@@ -42,7 +42,7 @@ public sealed class TokenCache(IOptions<AuthOptions> options, TimeProvider time)
     }
 
     /// <summary>Keeps a lookup that started at <paramref name="lookupStartedAt"/>, unless the user was forgotten since.</summary>
-    public void Remember(byte[] digest, User user, long lookupStartedAt)
+    public void Remember(byte[] digest, UserSnapshot user, long lookupStartedAt)
     {
         if (!Enabled)
         {
@@ -92,5 +92,5 @@ public sealed class TokenCache(IOptions<AuthOptions> options, TimeProvider time)
         }
     }
 
-    private sealed record Entry(User User, long CachedAt);
+    private sealed record Entry(UserSnapshot User, long CachedAt);
 }

@@ -16,6 +16,7 @@ public static class ErrorCodes
     public const string WxError = "wx_error";
     public const string TokenMissing = "token_missing";
     public const string TokenInvalid = "token_invalid";
+    public const string TokenReplaced = "token_replaced";
     public const string RateLimited = "rate_limited";
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";

@@ -8,23 +8,22 @@ namespace WxLogin.Web.Errors;
 /// 503 storage_unavailable with one log line naming the cause, not 500 with a stack trace. Anything
 /// else falls through to the next handler (<see cref="ErrorHandlingExtensions"/> gives the order).
 /// </summary>
-public sealed class StorageFaultHandler(DatabaseDialect dialect, ILogger<StorageFaultHandler> logger) : IExceptionHandler
+public sealed class StorageFaultHandler(StorageFaults faults, ILogger<StorageFaultHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (dialect.DescribeStorageFault(exception) is not { } cause)
+        if (faults.Describe(exception) is not { } cause)
         {
             return false;
         }
-        if (dialect.IsLockTimeout(exception))
+        if (faults.IsLockTimeout(exception))
         {
             logger.LogWarning("Storage busy on {Method} {Path}: {Cause}", httpContext.Request.Method, httpContext.Request.Path, cause);
         }
         else
         {
             logger.LogError("Storage unavailable on {Method} {Path}: {Cause}", httpContext.Request.Method, httpContext.Request.Path, cause);
-            // A connection opened while the file was read-only stays read-only: let the next request open a fresh one.
-            dialect.ResetConnections();
+            faults.AfterFault(exception);
         }
         await Problems.WriteAsync(httpContext, LoginStore.Unavailable());
         return true;

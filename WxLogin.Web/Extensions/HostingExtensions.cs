@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using WxLogin.Web.Data;
 using WxLogin.Web.Errors;
 using WxLogin.Web.Filters;
 using WxLogin.Web.Formatters;
@@ -23,35 +21,12 @@ public static class HostingExtensions
         builder.Services.AddSingleton<IValidateOptions<WeChatOptions>, WeChatOptionsValidator>();
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
-            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ReverseProxyOptions>().BindConfiguration(ReverseProxyOptions.Section)
             .Validate(proxies => proxies.IsValid(),
                 "ForwardedHeaders:KnownProxies must list IP addresses and ForwardedHeaders:KnownNetworks CIDR ranges " +
                 "(such as 10.0.0.0/24), comma-separated.")
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
-    }
-
-    public static void AddWxLoginDatabase(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton(services =>
-        {
-            var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            var provider = database.Provider;
-            var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString("Default")
-                ?? throw new InvalidOperationException("ConnectionStrings:Default is missing (env: ConnectionStrings__Default).");
-            if (provider == DatabaseProvider.Sqlite)
-            {
-                connectionString = AnchorSqliteFile(connectionString, services.GetRequiredService<IHostEnvironment>().ContentRootPath);
-            }
-            return DatabaseDialect.For(provider, connectionString, database.SqlServerCompatibilityLevel);
-        });
-        builder.Services.AddDbContext<AppDbContext>((services, options) =>
-            services.GetRequiredService<DatabaseDialect>().ConfigureEf(options));
-        builder.Services.AddSingleton<SchemaMigrator>();
-        builder.Services.AddSingleton<UserTokenQuery>();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthExtensions.ReadyTag]);
     }
 
     /// <summary>
@@ -98,15 +73,6 @@ public static class HostingExtensions
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
     }
 
-    /// <summary>Brings the schema up to date (Database:AutoMigrate) before the first request.</summary>
-    public static async Task MigrateDatabaseAsync(this WebApplication app)
-    {
-        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.AutoMigrate)
-        {
-            await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
-        }
-    }
-
     public static void UseWxLoginPipeline(this WebApplication app)
     {
         app.UseForwardedHeaders(); // first: everything after it sees the client, not the proxy
@@ -115,16 +81,5 @@ public static class HostingExtensions
         app.UseWxLoginSwagger();
         app.MapControllers();
         app.MapWxLoginHealthChecks();
-    }
-
-    /// <summary>A relative SQLite file lives in the content root, wherever `dotnet run` was started.</summary>
-    private static string AnchorSqliteFile(string connectionString, string contentRoot)
-    {
-        var sqlite = new SqliteConnectionStringBuilder(connectionString);
-        if (sqlite.DataSource != ":memory:" && !Path.IsPathRooted(sqlite.DataSource))
-        {
-            sqlite.DataSource = Path.Combine(contentRoot, sqlite.DataSource);
-        }
-        return sqlite.ToString();
     }
 }

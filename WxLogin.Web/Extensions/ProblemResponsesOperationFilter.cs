@@ -35,7 +35,7 @@ public sealed class ProblemResponsesOperationFilter : IOperationFilter
         }
         if (action.FilterDescriptors.Any(filter => filter.Filter is CheckTokenAttribute))
         {
-            Add(StatusCodes.Status401Unauthorized, ErrorCodes.TokenMissing, ErrorCodes.TokenInvalid);
+            Add(StatusCodes.Status401Unauthorized, ErrorCodes.TokenMissing, ErrorCodes.TokenInvalid, ErrorCodes.TokenReplaced);
         }
         if (action.EndpointMetadata.OfType<LimitRejectedCodesAttribute>().Any())
         {

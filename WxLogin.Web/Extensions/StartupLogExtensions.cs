@@ -29,21 +29,11 @@ public static class StartupLogExtensions
                 wechat.Mode,
                 wechat.Mode == WeChatMode.Emulator ? "the in-process emulator" : wechat.ApiBaseUrl.ToString(),
                 wechat.AppId,
-                DescribeDatabase(app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider,
-                    app.Services.GetRequiredService<DatabaseDialect>()),
+                app.Services.GetRequiredService<DatabaseConnections>().Describe(),
                 DescribeKeyRing(app.Services.GetRequiredService<IOptions<KeyRingOptions>>().Value, app.Environment.ContentRootPath),
                 urls.Length == 0 ? "(no network address: in-process test server)" : string.Join(", ", urls),
                 swagger);
         });
-
-    /// <summary>The provider and where the data is: the SQLite file, or the SQL Server and database. Never a password.</summary>
-    internal static string DescribeDatabase(DatabaseProvider provider, DatabaseDialect dialect)
-    {
-        using var connection = dialect.CreateConnection(); // not opened: it only parses the connection string
-        return provider == DatabaseProvider.Sqlite
-            ? $"Sqlite file {connection.DataSource}"
-            : $"{provider} server {connection.DataSource}, database {connection.Database}";
-    }
 
     private static string DescribeKeyRing(KeyRingOptions keyRing, string contentRoot) =>
         keyRing.FullPath(contentRoot) is { } folder

@@ -20,7 +20,8 @@ public sealed class CheckTokenAttribute : ServiceFilterAttribute
 
 /// <summary>
 /// Reads "Authorization: Bearer &lt;token&gt;" (or a bare token), finds its user with one indexed query,
-/// checks expiry and attaches the user to the request; otherwise answers 401.
+/// checks expiry and attaches the user to the request; otherwise answers 401 (token_replaced when a
+/// newer login replaced the token: a second indexed query, on that path only).
 /// </summary>
 public sealed class CheckTokenFilter(UserTokenQuery tokens, TimeProvider time, WxLoginMetrics metrics) : IAsyncActionFilter
 {
@@ -45,15 +46,20 @@ public sealed class CheckTokenFilter(UserTokenQuery tokens, TimeProvider time, W
 
         var digest = TokenService.IsWellFormed(token) ? TokenService.Digest(token) : null;
         var user = digest is null ? null : await tokens.FindByTokenDigestAsync(digest, http.RequestAborted);
-        if (user is null || user.TokenExpiresAt is not { } expiresAt || expiresAt <= time.GetUtcNow().UtcDateTime)
+        if (digest is not null && user is null && await tokens.WasReplacedAsync(digest, http.RequestAborted))
+        {
+            context.Result = Unauthorized(http, ErrorCodes.TokenReplaced,
+                "A newer login of this account (on another device, or this one) replaced the token. Log in again.");
+            return;
+        }
+        if (digest is null || user is null || user.TokenExpiresAt is not { } expiresAt || expiresAt <= time.GetUtcNow().UtcDateTime)
         {
             context.Result = Unauthorized(http, ErrorCodes.TokenInvalid,
                 "The token is unknown, expired or logged out. Log in again.");
             return;
         }
 
-        user.TokenDigest = digest;
-        http.SetCurrentUser(user);
+        http.SetCurrentUser(user, digest);
         metrics.TokenChecked(WxLoginMetrics.Ok);
         await next();
     }

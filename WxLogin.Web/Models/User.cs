@@ -38,6 +38,9 @@ public sealed class User
 
     public DateTime? TokenExpiresAt { get; set; }
 
+    /// <summary>SHA-256 of the token that the latest login replaced while it was still live: it answers 401 token_replaced.</summary>
+    public byte[]? ReplacedTokenDigest { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

@@ -16,7 +16,7 @@ public sealed record UserResponse(
     string? PhoneNumber,
     DateTimeOffset CreatedAt)
 {
-    public static UserResponse From(User user) => new(
+    public static UserResponse From(UserSnapshot user) => new(
         user.Id,
         user.OpenId,
         user.UnionId,

@@ -10,7 +10,10 @@ public sealed class DatabaseOptions
     /// <summary>SQL Server 2019. EF Core 10's own default too, pinned here so a package bump cannot change our SQL.</summary>
     public const int DefaultSqlServerCompatibilityLevel = 150;
 
-    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+    public const string DefaultProvider = "Sqlite";
+
+    /// <summary>Sqlite, SqlServer or PostgreSql (any case); checked at start against the providers the app registers.</summary>
+    public string Provider { get; set; } = DefaultProvider;
 
     /// <summary>Apply pending scripts from database/ at start.</summary>
     public bool AutoMigrate { get; set; } = true;
@@ -32,8 +35,3 @@ public sealed class DatabaseOptions
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-public enum DatabaseProvider
-{
-    Sqlite,
-    SqlServer,
-}

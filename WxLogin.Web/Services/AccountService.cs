@@ -22,7 +22,7 @@ public enum WithdrawnData
 /// <summary>
 /// The end of an account: deletion (DELETE /api/user/me, WeChat's user_authorization_cancellation) and
 /// withdrawn consent (user_authorization_revoke). Both are idempotent: WeChat retries its pushes.
-/// On SQLite the freed bytes are zeroed (<see cref="SqliteSecureDelete"/>), so nothing of a deleted
+/// On SQLite the freed bytes are zeroed (<see cref="Data.Sqlite.SqliteSecureDelete"/>), so nothing of a deleted
 /// row stays in the file.
 /// </summary>
 public sealed class AccountService(AppDbContext db, TokenCache tokenCache, TimeProvider time, ILogger<AccountService> logger)

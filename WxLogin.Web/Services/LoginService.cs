@@ -7,7 +7,7 @@ using WxLogin.Web.Services.WeChat;
 namespace WxLogin.Web.Services;
 
 /// <summary>The result of a login: the token (shown to the client once) and its user.</summary>
-public sealed record LoginResult(string Token, DateTime ExpiresAt, User User);
+public sealed record LoginResult(string Token, DateTime ExpiresAt, UserSnapshot User);
 
 /// <summary>
 /// wx.login code → WeChat session → our user and token. Nothing is written unless WeChat said yes;
@@ -47,13 +47,9 @@ public sealed class LoginService(
     /// Revokes the token this request came with (a conditional update on its digest), so a newer token
     /// from a login that raced this logout stays valid. Answers only once the revocation is durable.
     /// </summary>
-    public async Task LogoutAsync(User current, CancellationToken cancellationToken)
+    public async Task LogoutAsync(UserSnapshot current, byte[] tokenDigest, CancellationToken cancellationToken)
     {
-        if (current.TokenDigest is null)
-        {
-            throw new InvalidOperationException("The current user carries no token digest: is the action marked [CheckToken]?");
-        }
-        await store.RevokeTokenAsync(current.Id, current.TokenDigest, time.GetUtcNow().UtcDateTime, cancellationToken);
+        await store.RevokeTokenAsync(current.Id, tokenDigest, time.GetUtcNow().UtcDateTime, cancellationToken);
         cache.Forget(current.Id);
     }
 

@@ -28,7 +28,7 @@ public sealed class UserService(
     /// <summary>An iv is 24 base64 characters; a little room for line breaks.</summary>
     public const int MaxIvLength = 64;
 
-    public async Task<PhoneResponse> BindPhoneAsync(User current, PhoneRequest? request, CancellationToken cancellationToken)
+    public async Task<PhoneResponse> BindPhoneAsync(UserSnapshot current, PhoneRequest? request, CancellationToken cancellationToken)
     {
         var user = await LoadAsync(current, cancellationToken);
         WeChatPhoneNumber phone;
@@ -58,7 +58,7 @@ public sealed class UserService(
     }
 
     /// <summary>Binds unionId, and nickname and avatar when the decrypted data carries usable ones.</summary>
-    public async Task<User> BindUserInfoAsync(User current, UserInfoRequest? request, CancellationToken cancellationToken)
+    public async Task<UserSnapshot> BindUserInfoAsync(UserSnapshot current, UserInfoRequest? request, CancellationToken cancellationToken)
     {
         var user = await LoadAsync(current, cancellationToken);
         var info = Decrypt(user, request?.EncryptedData, request?.Iv);
@@ -86,10 +86,10 @@ public sealed class UserService(
         }
         user.UpdatedAt = time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
-        return user;
+        return UserSnapshot.From(user);
     }
 
-    public async Task<User> UpdateProfileAsync(User current, ProfileRequest? request, CancellationToken cancellationToken)
+    public async Task<UserSnapshot> UpdateProfileAsync(UserSnapshot current, ProfileRequest? request, CancellationToken cancellationToken)
     {
         if (request?.Nickname is null && request?.AvatarUrl is null)
         {
@@ -112,7 +112,7 @@ public sealed class UserService(
         user.AvatarUrl = request.AvatarUrl ?? user.AvatarUrl;
         user.UpdatedAt = time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
-        return user;
+        return UserSnapshot.From(user);
     }
 
     /// <summary>
@@ -137,7 +137,7 @@ public sealed class UserService(
     }
 
     /// <summary>The tracked row of the current user, session_key included (the [CheckToken] query leaves it out).</summary>
-    internal Task<User> LoadAsync(User current, CancellationToken cancellationToken) =>
+    internal Task<User> LoadAsync(UserSnapshot current, CancellationToken cancellationToken) =>
         db.Users.SingleAsync(u => u.Id == current.Id, cancellationToken);
 
     private JObject Decrypt(User user, string? encryptedData, string? iv)

@@ -26,7 +26,7 @@ public sealed class WxLoginMetrics
         _logins = meter.CreateCounter<long>("wxlogin.logins",
             description: "Answers to POST /api/user/login, by outcome: ok or the error code.");
         _tokenChecks = meter.CreateCounter<long>("wxlogin.token_checks",
-            description: "[CheckToken] checks, by outcome: ok, token_missing, token_invalid.");
+            description: "[CheckToken] checks, by outcome: ok, token_missing, token_invalid, token_replaced.");
         _wechatRequests = meter.CreateCounter<long>("wxlogin.wechat.requests",
             description: "Calls sent to WeChat, by api and errcode (0 success, -1 no usable answer).");
         _wechatDuration = meter.CreateHistogram("wxlogin.wechat.duration", unit: "s",

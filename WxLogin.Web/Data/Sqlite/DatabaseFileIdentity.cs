@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace WxLogin.Web.Data;
+namespace WxLogin.Web.Data.Sqlite;
 
 /// <summary>
 /// Notices when the SQLite file under the configured path is no longer the file this process opened

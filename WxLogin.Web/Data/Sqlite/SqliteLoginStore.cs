@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 using WxLogin.Web.Models;
+using WxLogin.Web.Options;
 
-namespace WxLogin.Web.Data;
+namespace WxLogin.Web.Data.Sqlite;
 
 /// <summary>
 /// Group commit for SQLite. SQLite has one writer at a time and every durable commit costs an fsync
@@ -20,16 +22,17 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
     private const int MaxBatch = 512;
 
     // One statement: insert the openid, or update its row (keeping a known unionid), and answer the row.
-    private const string UpsertSql = $"""
+    private static readonly string UpsertSql = $"""
         INSERT INTO Users (OpenId, UnionId, SessionKeyProtected, TokenDigest, TokenExpiresAt, CreatedAt, UpdatedAt)
         VALUES (@openId, @unionId, @sessionKey, @digest, @expiresAt, @now, @now)
         ON CONFLICT (OpenId) DO UPDATE SET
             UnionId = COALESCE(excluded.UnionId, Users.UnionId),
             SessionKeyProtected = excluded.SessionKeyProtected,
+            ReplacedTokenDigest = CASE WHEN Users.TokenExpiresAt > excluded.UpdatedAt THEN Users.TokenDigest END,
             TokenDigest = excluded.TokenDigest,
             TokenExpiresAt = excluded.TokenExpiresAt,
             UpdatedAt = excluded.UpdatedAt
-        RETURNING {UserColumns}
+        RETURNING {UserProjection.Columns}
         """;
 
     // Only the token the request came with: a newer login's token stays valid.
@@ -39,7 +42,8 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
         """;
 
     private readonly BlockingCollection<PendingWrite> _queue = new(new ConcurrentQueue<PendingWrite>());
-    private readonly SqliteDialect _dialect;
+    private readonly SqliteConnections _connections;
+    private readonly SqliteFaults _faults;
     private readonly TimeSpan _writeTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger<SqliteLoginStore> _logger;
@@ -52,20 +56,22 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
     private SqliteCommand? _revoke;
     private volatile string? _fault;
 
-    public SqliteLoginStore(SqliteDialect dialect, TimeSpan writeTimeout, TimeProvider time, ILogger<SqliteLoginStore> logger)
+    public SqliteLoginStore(SqliteConnections connections, SqliteFaults faults, IOptions<DatabaseOptions> options,
+        TimeProvider time, ILogger<SqliteLoginStore> logger)
     {
-        _dialect = dialect;
-        _writeTimeout = writeTimeout;
+        _connections = connections;
+        _faults = faults;
+        _writeTimeout = options.Value.WriteTimeout;
         _time = time;
         _logger = logger;
-        _identity = dialect.FilePath is { } path ? new DatabaseFileIdentity(path) : null;
+        _identity = connections.FilePath is { } path ? new DatabaseFileIdentity(path) : null;
         _writer = new Thread(Run) { IsBackground = true, Name = "WxLogin SQLite writer" };
         _writer.Start();
     }
 
     public override string? CurrentFault => _fault;
 
-    public override Task<User> SaveLoginAsync(LoginWrite login, CancellationToken cancellationToken) =>
+    public override Task<UserSnapshot> SaveLoginAsync(LoginWrite login, CancellationToken cancellationToken) =>
         Enqueue(new PendingLogin(login, Deadline(), cancellationToken));
 
     public override Task<bool> RevokeTokenAsync(int userId, byte[] tokenDigest, DateTime now, CancellationToken cancellationToken) =>
@@ -151,15 +157,15 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
                 write.Complete();
             }
         }
-        catch (Exception ex) when (_dialect.IsLockTimeout(ex))
+        catch (Exception ex) when (_faults.IsLockTimeout(ex))
         {
             _logger.LogWarning("{Count} logins/logouts waited {Timeout} for the database's write lock and were refused: {Cause}",
-                live.Count, _writeTimeout, _dialect.DescribeStorageFault(ex));
+                live.Count, _writeTimeout, _faults.Describe(ex));
             FailAll(live, LockTimeout);
         }
         catch (Exception ex)
         {
-            var cause = _dialect.DescribeStorageFault(ex);
+            var cause = _faults.Describe(ex);
             _fault = cause ?? ex.Message;
             if (cause is null)
             {
@@ -171,7 +177,7 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
             }
             // Start afresh: no connection opened in the bad state (read-only, deleted file) is reused.
             CloseConnection();
-            _dialect.ResetConnections();
+            _faults.AfterFault(ex);
             FailAll(live, cause is null ? () => new InvalidOperationException("Writing the login or logout failed.", ex) : () => Unavailable());
         }
     }
@@ -188,7 +194,7 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
                 {
                     write.Execute(this);
                 }
-                catch (Exception ex) when (_dialect.DescribeStorageFault(ex) is null)
+                catch (Exception ex) when (_faults.Describe(ex) is null)
                 {
                     Rollback(connection);
                     return (write, ex);
@@ -227,14 +233,14 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
             CloseConnection();
             _identity.Forget();
             throw new SqliteException("The database file was deleted, moved or replaced while the service ran.",
-                SqliteDialect.ReadOnly, SqliteDialect.ReadOnlyDbMoved);
+                SqliteFaults.ReadOnly, SqliteFaults.ReadOnlyDbMoved);
         }
         if (_connection is not null)
         {
             return _connection;
         }
 
-        var connection = new SqliteConnection(_dialect.WriterConnectionString);
+        var connection = new SqliteConnection(_connections.UnpooledConnectionString);
         try
         {
             connection.Open();
@@ -326,7 +332,7 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
     }
 
     private sealed class PendingLogin(LoginWrite login, long deadline, CancellationToken cancellation)
-        : PendingWrite<User>(deadline, cancellation)
+        : PendingWrite<UserSnapshot>(deadline, cancellation)
     {
         public override void Execute(SqliteLoginStore store)
         {
@@ -342,8 +348,7 @@ public sealed class SqliteLoginStore : LoginStore, IDisposable
             {
                 throw new InvalidOperationException("The login upsert answered no row.");
             }
-            Result = UserRows.Read(reader);
-            Result.TokenDigest = login.TokenDigest;
+            Result = UserProjection.Read(reader);
         }
     }
 

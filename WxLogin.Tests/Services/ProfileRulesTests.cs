@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using WxLogin.Tests.Infrastructure;
 
-namespace WxLogin.Tests.Controllers;
+namespace WxLogin.Tests.Services;
 
 /// <summary>
 /// What a nickname and an avatar URL may be (PUT /api/user/profile and the decrypted user info), and what
