@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Net;
+using System.Resources;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.WebUtilities;
@@ -93,6 +96,39 @@ public sealed partial class ProblemTextsTests : AppFixture
                 Is.EqualTo("推送被拒绝：signature 与已配置的 PushToken 不匹配。"));
             Assert.That(texts.Translate("A text nobody translated."), Is.EqualTo("A text nobody translated."));
         });
+    }
+
+    [TestCase("zh-CN")]
+    [TestCase("en")]
+    public void TextsWithoutATranslation_AreAPlainMiss_NothingThrownOrRememberedPerText(string culture)
+    {
+        var texts = Factory.Services.GetRequiredService<ProblemTexts>();
+        var missed = 0;
+        void Count(object? sender, FirstChanceExceptionEventArgs e)
+        {
+            if (e.Exception is MissingManifestResourceException)
+            {
+                Interlocked.Increment(ref missed);
+            }
+        }
+        var before = CultureInfo.CurrentUICulture;
+        AppDomain.CurrentDomain.FirstChanceException += Count;
+        try
+        {
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(culture);
+            for (var i = 0; i < 50; i++)
+            {
+                texts.Translate($"charset=client-chosen-{i} is not supported: send UTF-8 (JSON may also be UTF-16).");
+                texts.Translate($"No such text {i}.");
+            }
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Count;
+            CultureInfo.CurrentUICulture = before;
+        }
+
+        Assert.That(missed, Is.Zero, "a lookup that throws is remembered per text by the localizer");
     }
 
     [TestCase("zh-CN")]
