@@ -1,3 +1,4 @@
+using WxLogin.Web.Errors;
 using WxLogin.Web.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +10,7 @@ builder.AddWxLoginForwardedHeaders();
 builder.AddWxLoginServices();
 builder.AddWxLoginAccountLifecycle();
 builder.AddWxLoginApi();
+builder.AddWxLoginErrors();
 builder.AddWxLoginAbuseLimits();
 builder.AddWxLoginTelemetry();
 

@@ -2,9 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using WxLogin.Tests.Infrastructure;
 
 namespace WxLogin.Tests.Controllers;
@@ -30,10 +27,7 @@ public sealed class HttpFailureTests
             ["Logging:LogLevel:Microsoft.AspNetCore.Diagnostics"] = "Debug",
             ["Logging:LogLevel:WxLogin"] = "Debug",
         });
-        _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        _factory.StartServer();
-        var address = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        _server = new IPEndPoint(IPAddress.Loopback, address.Port);
+        _server = new IPEndPoint(IPAddress.Loopback, _factory.StartOnKestrel().Port);
         var login = await SendAsync(Request("POST", "/api/user/login", "application/json", """{"code":"kestrel-user.1"}"""));
         Assert.That(login.Status, Is.EqualTo(200), login.Body);
         _token = JsonDocument.Parse(login.Body).RootElement.GetProperty("token").GetString()!;
@@ -183,14 +177,14 @@ public sealed class HttpFailureTests
         await SendAsync(Head("POST", "/api/user/login", "application/json", "Content-Length: 40000000"));
 
         Assert.That(_factory.Logs, Has.Some.Matches<string>(line =>
-            line.StartsWith("Information WxLogin.Web.Errors.ClientErrorExceptionHandler", StringComparison.Ordinal)
+            line.StartsWith("Information WxLogin.Web.Errors.ApiExceptionHandler", StringComparison.Ordinal)
             && line.Contains("413 payload_too_large")
             && !line.Contains(" at ")));
         AssertNoErrorsLogged();
     }
 
     private int HandledClientErrors() => _factory.Logs.Count(line =>
-        line.Contains("WxLogin.Web.Errors.ClientErrorExceptionHandler") || line.Contains("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware"));
+        line.Contains("WxLogin.Web.Errors.ApiExceptionHandler") || line.Contains("WxLogin.Web.Errors.AbortedRequestHandler") || line.Contains("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware"));
 
     private void AssertNoErrorsLogged() =>
         Assert.That(_factory.Logs.Where(line => line.StartsWith("Error", StringComparison.Ordinal) || line.StartsWith("Critical", StringComparison.Ordinal)),
@@ -238,71 +232,6 @@ public sealed class HttpFailureTests
     private byte[] Request(string method, string path, string contentType, byte[] body) =>
         [.. Head(method, path, contentType, $"Content-Length: {body.Length}"), .. body];
 
-    /// <summary>Sends raw bytes and reads the answer until the server closes (every request says Connection: close).</summary>
-    private async Task<(int Status, string ContentType, string Body)> SendAsync(byte[] request, bool holdOpen = false)
-    {
-        using var tcp = new TcpClient();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await tcp.ConnectAsync(_server, timeout.Token);
-        var stream = tcp.GetStream();
-        // Read while writing: a server that answers early (413) and closes may reset the connection while a
-        // large body is still being sent, and a reset discards whatever answer was not read yet.
-        var received = new MemoryStream();
-        var reading = ReadAllAsync(stream, received, timeout.Token);
-        try
-        {
-            await stream.WriteAsync(request, timeout.Token);
-            if (!holdOpen && request.Length > 64 * 1024)
-            {
-                tcp.Client.Shutdown(SocketShutdown.Send);
-            }
-        }
-        catch (IOException)
-        {
-            // The server answered and closed before taking the whole body: the reader has what it said.
-        }
-        await reading;
-        return Parse(received.ToArray());
-    }
-
-    private static async Task ReadAllAsync(Stream stream, MemoryStream received, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await stream.CopyToAsync(received, cancellationToken);
-        }
-        catch (IOException)
-        {
-            // A reset after the answer: keep what arrived.
-        }
-    }
-
-    private static (int Status, string ContentType, string Body) Parse(byte[] raw)
-    {
-        var text = Encoding.UTF8.GetString(raw);
-        var headEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        Assert.That(headEnd, Is.GreaterThan(0), $"no HTTP answer: '{text}'");
-        var lines = text[..headEnd].Split("\r\n");
-        var status = int.Parse(lines[0].Split(' ')[1]);
-        var headers = lines.Skip(1).Select(line => line.Split(':', 2)).ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
-        var body = text[(headEnd + 4)..];
-        if (headers.TryGetValue("Transfer-Encoding", out var encoding) && encoding.Contains("chunked"))
-        {
-            var unchunked = new StringBuilder();
-            var at = 0;
-            while (at < body.Length)
-            {
-                var lineEnd = body.IndexOf("\r\n", at, StringComparison.Ordinal);
-                var size = Convert.ToInt32(body[at..lineEnd], 16);
-                if (size == 0)
-                {
-                    break;
-                }
-                unchunked.Append(body, lineEnd + 2, size);
-                at = lineEnd + 2 + size + 2;
-            }
-            body = unchunked.ToString();
-        }
-        return (status, headers.GetValueOrDefault("Content-Type", ""), body);
-    }
+    private Task<(int Status, string ContentType, string Body)> SendAsync(byte[] request, bool holdOpen = false) =>
+        RawHttp.SendAsync(_server, request, holdOpen);
 }

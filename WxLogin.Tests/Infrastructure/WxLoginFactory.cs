@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -92,6 +95,17 @@ public sealed class WxLoginFactory : WebApplicationFactory<Program>
                 services.AddHttpClient<IWeChatClient, WeChatClient>().ConfigurePrimaryHttpMessageHandler(() => handler);
             }
         });
+    }
+
+    /// <summary>
+    /// Serves on Kestrel at 127.0.0.1 on a free port instead of TestServer (for what only a real server
+    /// does: body limits and timeouts, framing, headers) and returns its address.
+    /// </summary>
+    public Uri StartOnKestrel()
+    {
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
     }
 
     /// <summary>Logs in with an emulator code and returns the answer.</summary>

@@ -22,6 +22,17 @@ public sealed class OptionsValidationTests
         Assert.That(failure, Does.Not.Contain(notNamed));
     }
 
+    [TestCase("Production", "Set the environment variable WeChat__AppId.")]
+    [TestCase("Staging", "Set the environment variable WeChat__AppId, or WeChat__Mode=Emulator.")]
+    [TestCase("Development", "Set the environment variable WeChat__AppId (or user-secrets), or WeChat__Mode=Emulator.")]
+    public void AMissingCredential_IsExplainedWithWhatThisEnvironmentReads(string environment, string hint)
+    {
+        // Production reads neither user-secrets nor the emulator; only Development reads user-secrets.
+        using var factory = new WxLoginFactory(new Dictionary<string, string?> { ["WeChat:Mode"] = "Live", ["WeChat:AppId"] = "" }, environment);
+
+        Assert.That(factory.StartFailure(), Does.Contain(hint));
+    }
+
     [TestCase("WeChat:AppId", "wx-emulator-app", "WeChat__AppId is not valid")]
     [TestCase("WeChat:AppId", "wx0123456789abcdeg", "WeChat__AppId is not valid")]
     [TestCase("WeChat:AppId", "0123456789abcdef01", "WeChat__AppId is not valid")]

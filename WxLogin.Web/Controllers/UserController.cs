@@ -16,6 +16,8 @@ namespace WxLogin.Web.Controllers;
 /// </remarks>
 [ApiController]
 [Route("api/user")]
+// Tokens and personal data: Cache-Control no-store (and Pragma no-cache for HTTP/1.0 caches), so no proxy or browser keeps them.
+[ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed class UserController : ControllerBase
 {
     /// <summary>Exchanges a wx.login code for our token. JSON or form body with a "code" field.</summary>

@@ -2,7 +2,7 @@ namespace WxLogin.Web.Errors;
 
 /// <summary>
 /// An error the client can act on: an HTTP status, our stable <see cref="Code"/> and a detail
-/// for humans. <see cref="ApiExceptionFilter"/> turns it into ProblemDetails.
+/// for humans. <see cref="ApiExceptionHandler"/> turns it into ProblemDetails.
 /// </summary>
 public sealed class ApiException(int status, string code, string detail, IReadOnlyDictionary<string, object?>? extensions = null)
     : Exception(detail)

@@ -2,15 +2,18 @@ using WxLogin.Web.Services.WeChat;
 
 namespace WxLogin.Web.Errors;
 
-/// <summary>The one place that says what a WeChat errcode means for our client.</summary>
+/// <summary>What a WeChat errcode means for our client; <see cref="ApiExceptionHandler"/> is its one caller.</summary>
 public static class WeChatErrorMap
 {
     public static ApiException ToApiException(WeChatException exception) => exception.ErrCode switch
     {
-        40029 => new(StatusCodes.Status400BadRequest, ErrorCodes.CodeInvalid,
-            $"The code is invalid or expired (codes live 5 minutes). {HowToGetNewCode(exception)}"),
-        40163 => new(StatusCodes.Status400BadRequest, ErrorCodes.CodeUsed,
-            $"The code was already used (codes are single use). {HowToGetNewCode(exception)}"),
+        // Phone codes come from the getPhoneNumber button, login codes from wx.login: each says which to renew.
+        40029 => new(StatusCodes.Status400BadRequest, ErrorCodes.CodeInvalid, IsPhoneCode(exception)
+            ? "The code is invalid or expired (codes live 5 minutes). Ask the user to tap the phone-number button again for a new code."
+            : "The code is invalid or expired (codes live 5 minutes). Call wx.login again."),
+        40163 => new(StatusCodes.Status400BadRequest, ErrorCodes.CodeUsed, IsPhoneCode(exception)
+            ? "The code was already used (codes are single use). Ask the user to tap the phone-number button again for a new code."
+            : "The code was already used (codes are single use). Call wx.login again."),
         45011 => new(StatusCodes.Status429TooManyRequests, ErrorCodes.WxRateLimited,
             "WeChat is rate limiting this user. Slow down and retry later."),
         40226 => new(StatusCodes.Status403Forbidden, ErrorCodes.WxUserBlocked,
@@ -28,8 +31,5 @@ public static class WeChatErrorMap
             new Dictionary<string, object?> { ["errcode"] = exception.ErrCode }),
     };
 
-    /// <summary>Phone codes come from the getPhoneNumber button, login codes from wx.login.</summary>
-    private static string HowToGetNewCode(WeChatException exception) => exception.Api == WeChatClient.PhoneNumberApi
-        ? "Ask the user to tap the phone-number button again for a new code."
-        : "Call wx.login again.";
+    private static bool IsPhoneCode(WeChatException exception) => exception.Api == WeChatClient.PhoneNumberApi;
 }

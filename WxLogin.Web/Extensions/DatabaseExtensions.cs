@@ -48,7 +48,6 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton<TokenCache>();
         builder.Services.AddSingleton<UserTokenQuery>();
-        builder.Services.AddExceptionHandler<StorageFaultHandler>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthExtensions.ReadyTag]);
     }
 

@@ -64,28 +64,20 @@ public static class HostingExtensions
     {
         builder.Services.AddControllers(mvc =>
             {
-                mvc.Filters.Add<ApiExceptionFilter>();
                 mvc.InputFormatters.Add(new FormBodyInputFormatter());
                 mvc.Conventions.Add(new DevelopmentOnlyConvention(builder.Environment));
-            })
-            .ConfigureApiBehaviorOptions(api => api.InvalidModelStateResponseFactory = context =>
-                Problems.Result(context.HttpContext, new ApiException(
-                    StatusCodes.Status400BadRequest,
-                    ErrorCodes.InvalidRequest,
-                    "The request body is not valid JSON of the expected shape.")));
-        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.AddDefaults);
-        builder.Services.AddExceptionHandler<ClientErrorExceptionHandler>(); // first: client errors are not ours
-        builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
+            });
 
         builder.AddWxLoginSwagger();
+        // No "Server: Kestrel" banner on any answer.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
     }
 
     public static void UseWxLoginPipeline(this WebApplication app)
     {
         app.UseForwardedHeaders(); // first: everything after it sees the client, not the proxy
         app.UseWxLoginTelemetry();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseWxLoginErrors();
         app.UseWxLoginSwagger();
         app.MapControllers();
         app.MapWxLoginHealthChecks();

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 using WxLogin.Web.Errors;
@@ -16,7 +15,7 @@ namespace WxLogin.Web.Extensions;
 /// schema and the codes it can carry: the action's own [ProducesProblem] attributes, plus what the
 /// pipeline adds to every action of a kind ([CheckToken], a rate limit, a request body, the database).
 /// </summary>
-public sealed class ProblemResponsesOperationFilter(IOptions<ApiBehaviorOptions> apiBehavior) : IOperationFilter
+public sealed class ProblemResponsesOperationFilter : IOperationFilter
 {
     private const string ProblemJson = "application/problem+json";
 
@@ -73,19 +72,22 @@ public sealed class ProblemResponsesOperationFilter(IOptions<ApiBehaviorOptions>
         }
     }
 
-    /// <summary>What such an answer looks like, with the status's first code.</summary>
-    private JsonObject Example(int status, string code)
+    /// <summary>What such an answer looks like, with the status's first code: type and title as <see cref="Problems"/> writes them.</summary>
+    private static JsonObject Example(int status, string code)
     {
-        var example = new JsonObject();
-        if (apiBehavior.Value.ClientErrorMapping.TryGetValue(status, out var mapping))
+        var example = new JsonObject
         {
-            example["type"] = mapping.Link;
+            ["type"] = Problems.TypeFor(status),
+            ["title"] = Problems.TitleFor(status),
+            ["status"] = status,
+            ["detail"] = "What went wrong and what to do about it.",
+            ["traceId"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00",
+            ["code"] = code,
+        };
+        if (code == ErrorCodes.WxError)
+        {
+            example["errcode"] = 61234;
         }
-        example["title"] = ReasonPhrases.GetReasonPhrase(status);
-        example["status"] = status;
-        example["detail"] = "What went wrong and what to do about it.";
-        example["traceId"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
-        example["code"] = code;
         return example;
     }
 }

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using WxLogin.Web.Errors;
 using WxLogin.Web.Services;
-using WxLogin.Web.Services.WeChat;
 
 namespace WxLogin.Web.Filters;
 
@@ -43,15 +42,10 @@ public sealed class RejectedCodeLimitFilter(RejectedCodeLimiter limiter) : IAsyn
         }
     }
 
-    /// <summary>A code refused by shape (the only invalid_request a login throws), or one WeChat said is invalid or used.</summary>
-    private static bool IsRejectedCode(Exception exception)
-    {
-        var code = exception switch
-        {
-            ApiException api => api.Code,
-            WeChatException wechat => WeChatErrorMap.ToApiException(wechat).Code,
-            _ => null,
-        };
-        return code is ErrorCodes.InvalidRequest or ErrorCodes.CodeInvalid or ErrorCodes.CodeUsed;
-    }
+    /// <summary>
+    /// A code refused by shape (the only invalid_request a login throws), or one WeChat said is invalid or
+    /// used: read from the problem the error pipeline will answer, so WeChat's errcodes are mapped in one place.
+    /// </summary>
+    private static bool IsRejectedCode(Exception exception) =>
+        ApiExceptionHandler.ProblemFor(exception)?.Code is ErrorCodes.InvalidRequest or ErrorCodes.CodeInvalid or ErrorCodes.CodeUsed;
 }

@@ -29,13 +29,17 @@ public sealed class WeChatOptionsValidator(IHostEnvironment environment) : IVali
 
     public static bool IsAppSecret(string value) => value.Length == 32 && value.All(char.IsAsciiHexDigit);
 
-    /// <summary>Names the environment variable, never its value (the AppSecret must not reach a log).</summary>
-    private static IEnumerable<string> Check(string variable, string value, Func<string, bool> isValid, string shape)
+    /// <summary>
+    /// Names the environment variable, never its value (the AppSecret must not reach a log), and only the
+    /// ways this environment reads: user-secrets in Development alone, the emulator anywhere but Production.
+    /// </summary>
+    private IEnumerable<string> Check(string variable, string value, Func<string, bool> isValid, string shape)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            yield return $"{variable} is missing: WeChat:Mode is Live, which needs it. Set the environment variable {variable} " +
-                "(or user-secrets), or WeChat__Mode=Emulator outside Production.";
+            yield return $"{variable} is missing: WeChat:Mode is Live, which needs it. Set the environment variable {variable}" +
+                (environment.IsDevelopment() ? " (or user-secrets), or WeChat__Mode=Emulator."
+                    : environment.IsProduction() ? "." : ", or WeChat__Mode=Emulator.");
         }
         else if (!isValid(value))
         {

@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Diagnostics;
-using WxLogin.Web.Errors;
+using WxLogin.Web.Data;
 
-namespace WxLogin.Web.Data;
+namespace WxLogin.Web.Errors;
 
 /// <summary>
 /// A database that cannot serve (disk full, read-only, file gone, locked, server unreachable) is
-/// 503 storage_unavailable with one log line naming the cause, not 500 with a stack trace. Runs
-/// before <see cref="UnexpectedExceptionHandler"/>; anything else falls through to it.
+/// 503 storage_unavailable with one log line naming the cause, not 500 with a stack trace. Anything
+/// else falls through to the next handler (<see cref="ErrorHandlingExtensions"/> gives the order).
 /// </summary>
 public sealed class StorageFaultHandler(StorageFaults faults, ILogger<StorageFaultHandler> logger) : IExceptionHandler
 {
