@@ -10,6 +10,21 @@ public static class RawHttp
     /// <summary>Sends raw bytes and reads the answer until the server closes (every request says Connection: close).</summary>
     public static async Task<(int Status, string ContentType, string Body)> SendAsync(IPEndPoint server, byte[] request, bool holdOpen = false)
     {
+        // A server that answers a large body early (413) and closes resets the connection; now and then the
+        // reset reaches the client first and discards the answer it had already received (TCP's race, not
+        // the server's). Such a request that got no byte back is sent again, at most three times in all.
+        for (var attempt = 1; ; attempt++)
+        {
+            var raw = await SendOnceAsync(server, request, holdOpen);
+            if (raw.Length > 0 || request.Length <= 64 * 1024 || attempt == 3)
+            {
+                return Parse(raw);
+            }
+        }
+    }
+
+    private static async Task<byte[]> SendOnceAsync(IPEndPoint server, byte[] request, bool holdOpen)
+    {
         using var tcp = new TcpClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await tcp.ConnectAsync(server, timeout.Token);
@@ -31,7 +46,7 @@ public static class RawHttp
             // The server answered and closed before taking the whole body: the reader has what it said.
         }
         await reading;
-        return Parse(received.ToArray());
+        return received.ToArray();
     }
 
     private static async Task ReadAllAsync(Stream stream, MemoryStream received, CancellationToken cancellationToken)
