@@ -74,6 +74,7 @@ public sealed class SqliteBehaviourTests
     }
 
     [Test]
+    [NonParallelizable] // other fixtures' ClearAllPools would let go of the file before this test looks
     public async Task ClosedConnections_StayOpenInThePool_UntilThePoolIsCleared()
     {
         // Microsoft.Data.Sqlite pools connections (since 6.0): Close() keeps the file open, so the WAL
