@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using WxLogin.Web.Extensions;
+using WxLogin.Web.Filters;
 using WxLogin.Web.Models;
 using WxLogin.Web.Services.WeChat;
 

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using WxLogin.Web.Errors;
-using WxLogin.Web.Extensions;
 using WxLogin.Web.Filters;
 using WxLogin.Web.Models;
+using WxLogin.Web.Options;
 using WxLogin.Web.Services;
 
 namespace WxLogin.Web.Controllers;

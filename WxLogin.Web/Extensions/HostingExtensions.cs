@@ -8,6 +8,7 @@ using WxLogin.Web.Formatters;
 using WxLogin.Web.Options;
 using WxLogin.Web.Services;
 using WxLogin.Web.Services.WeChat;
+using WxLogin.Web.Swagger;
 
 namespace WxLogin.Web.Extensions;
 

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using WxLogin.Web.Extensions;
+using WxLogin.Web.Filters;
 using WxLogin.Web.Options;
 
 namespace WxLogin.Web.Data.Sqlite;

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using WxLogin.Tests.Infrastructure;
 
-namespace WxLogin.Tests.Extensions;
+namespace WxLogin.Tests.Swagger;
 
 /// <summary>
 /// Swagger UI's error examples are real answers: for each status the document lists, the example has the

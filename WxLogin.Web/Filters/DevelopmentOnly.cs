@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc.ApplicationModels;
 
-namespace WxLogin.Web.Extensions;
+namespace WxLogin.Web.Filters;
 
 /// <summary>Marks a controller that exists only in the Development environment (and Testing, for the tests).</summary>
 [AttributeUsage(AttributeTargets.Class)]

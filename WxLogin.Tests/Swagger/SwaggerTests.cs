@@ -5,7 +5,7 @@ using WxLogin.Tests.Infrastructure;
 using WxLogin.Tests.Samples;
 using WxLogin.Web.Extensions;
 
-namespace WxLogin.Tests.Extensions;
+namespace WxLogin.Tests.Swagger;
 
 /// <summary>
 /// Swagger UI is the manual-testing tool: what it lists must be what the API answers. Run twice: as shipped,

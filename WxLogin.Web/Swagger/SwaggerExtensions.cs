@@ -4,9 +4,11 @@ using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 using WxLogin.Web.Emulator;
 using WxLogin.Web.Errors;
+using WxLogin.Web.Extensions;
+using WxLogin.Web.Filters;
 using WxLogin.Web.Models;
 
-namespace WxLogin.Web.Extensions;
+namespace WxLogin.Web.Swagger;
 
 /// <summary>
 /// Swagger UI, the manual-testing tool (outside Production): one title, a page that says how to log in

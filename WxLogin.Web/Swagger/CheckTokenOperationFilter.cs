@@ -2,7 +2,7 @@ using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 using WxLogin.Web.Filters;
 
-namespace WxLogin.Web.Extensions;
+namespace WxLogin.Web.Swagger;
 
 /// <summary>Shows Swagger UI's lock (the Authorize button's token) on the [CheckToken] actions only.</summary>
 public sealed class CheckTokenOperationFilter : IOperationFilter

@@ -8,7 +8,7 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 using WxLogin.Web.Errors;
 using WxLogin.Web.Filters;
 
-namespace WxLogin.Web.Extensions;
+namespace WxLogin.Web.Swagger;
 
 /// <summary>
 /// Lists every error status an action can answer in Swagger UI, each with the <see cref="ApiProblem"/>
