@@ -13,15 +13,9 @@ namespace WxLogin.Tests.Data.PostgreSql;
 public sealed class PostgreSqlFaultTests
 {
     [Test]
-    public async Task AStoppedServer_Answers503StorageUnavailable_AndLoginsRecoverOnceItIsBack()
-    {
-        var cluster = PostgreSqlCluster.StartPrivate();
-        try
+    public Task AStoppedServer_Answers503StorageUnavailable_AndLoginsRecoverOnceItIsBack() =>
+        OnAPrivateClusterAsync(async (cluster, database, factory, client) =>
         {
-            using var database = cluster.CreateDatabase();
-            using var factory = new WxLoginFactory(new Dictionary<string, string?> { ["ConnectionStrings:Default"] = database.ConnectionString },
-                provider: DatabaseProvider.PostgreSql);
-            using var client = factory.CreateClient();
             var before = await factory.LoginAsync("pg-down.1", client);
 
             cluster.StopServer();
@@ -39,23 +33,12 @@ public sealed class PostgreSqlFaultTests
             Assert.That((await recovered.IsOkAsync()).GetProperty("user").GetProperty("id").GetInt32(), Is.EqualTo(before.User.Id));
             Assert.That((await client.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(factory.Logs, Has.None.StartsWith("Critical").And.None.Contains("internal_error"));
-        }
-        finally
-        {
-            cluster.Delete();
-        }
-    }
+        });
 
     [Test]
-    public async Task AReadOnlyDatabase_Answers503ToLogins_ServesReads_AndHealsWhenWritableAgain()
-    {
-        var cluster = PostgreSqlCluster.StartPrivate();
-        try
+    public Task AReadOnlyDatabase_Answers503ToLogins_ServesReads_AndHealsWhenWritableAgain() =>
+        OnAPrivateClusterAsync(async (cluster, database, factory, client) =>
         {
-            using var database = cluster.CreateDatabase();
-            using var factory = new WxLoginFactory(new Dictionary<string, string?> { ["ConnectionStrings:Default"] = database.ConnectionString },
-                provider: DatabaseProvider.PostgreSql);
-            using var client = factory.CreateClient();
             var before = await factory.LoginAsync("pg-readonly.1", client);
 
             // As a failover to a standby or an operator's switch does it: for every session, pooled ones too.
@@ -75,6 +58,19 @@ public sealed class PostgreSqlFaultTests
             Assert.That((await recovered.IsOkAsync()).GetProperty("user").GetProperty("id").GetInt32(), Is.EqualTo(before.User.Id));
             Assert.That((await client.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(factory.Logs, Has.Some.Contains("read-only").And.None.Contains("internal_error"));
+        });
+
+    /// <summary>An app on a database of a cluster of its own, deleted afterwards whatever happened.</summary>
+    private static async Task OnAPrivateClusterAsync(Func<PostgreSqlCluster, TestDatabase, WxLoginFactory, HttpClient, Task> test)
+    {
+        var cluster = PostgreSqlCluster.StartPrivate();
+        try
+        {
+            using var database = cluster.CreateDatabase();
+            using var factory = new WxLoginFactory(new Dictionary<string, string?> { ["ConnectionStrings:Default"] = database.ConnectionString },
+                provider: DatabaseProvider.PostgreSql);
+            using var client = factory.CreateClient();
+            await test(cluster, database, factory, client);
         }
         finally
         {
