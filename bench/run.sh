@@ -7,10 +7,12 @@
 #   WXLOGIN_BASELINE_REF=main bench/run.sh           # main and the working tree side by side, two rounds
 #   bench/run.sh soak [SECONDS]  # mixed 80% me / 15% login / 5% logout; RSS and threads every 10 s
 #   bench/run.sh lock            # another process holds the SQLite write lock for 10 s: me and login meanwhile
+#   bench/run.sh shared-file     # two processes on one SQLite file: profile, phone, userinfo, delete and login
+#                                # at once on both; with WXLOGIN_BASELINE_REF a baseline pair too, compared
 #
 # Environment (bench/README.md has the list): WXLOGIN_DB, WXLOGIN_BASELINE_REF, SCENARIOS, ROUNDS,
 # DURATION, WARMUP, CONNECTIONS, THREADS, FLASH_CONNECTIONS, FLASH_DELAY_MS, WXLOGIN_SOURCE,
-# WXLOGIN_ENV, WXLOGIN_PUBLISH_ARGS, WXLOGIN_PG_OPTIONS, PG_BIN.
+# WXLOGIN_ENV, WXLOGIN_PUBLISH_ARGS, WXLOGIN_PG_OPTIONS, PG_BIN; shared-file: SHARED_USERS, DELETE_POOL.
 set -euo pipefail
 
 MODE=${1:-run}
