@@ -240,7 +240,7 @@ if [ "$MODE" = shared-file ]; then
   DELETE_POOL=${DELETE_POOL:-6000}
   KINDS="profile phone userinfo delete login"
   PAIRS=()
-  declare -A P_DIR
+  declare -A P_DIR OTHER=([A]=B [B]=A)
   start_pair() { # label publish-folder
     local pair=$1 web=$2 dir=$WORK/pair${#PAIRS[@]} side
     PAIRS+=("$pair"); P_DIR[$pair]=$dir
@@ -302,24 +302,24 @@ PY
     exit 1
   }
   seed_pair() { # pair-label: users and delete tokens for both processes, then one request of each kind
-    local pair=$1 dir=${P_DIR[$1]} n=${#SEEDED[@]} side other pids=() pid line
+    local pair=$1 dir=${P_DIR[$1]} side other pids=() pid line
+    local n=${dir##*pair}
     for side in A B; do
-      other=$([ "$side" = A ] && echo B || echo A)
+      other=${OTHER[$side]}
       # A's users log in through B and B's through A: each process must decrypt session keys the other protected.
       seed "$pair/$other" "$RUN-p$n-$side-user" "$SHARED_USERS" "$dir/$side.users" & pids+=($!)
       seed "$pair/$side" "$RUN-p$n-$side-pool" $((DELETE_POOL * ROUNDS + 1)) "$dir/$side.seeded" & pids+=($!)
     done
     for pid in "${pids[@]}"; do wait "$pid" || exit 1; done
-    SEEDED+=("$pair")
     for side in A B; do
       cut -f2 "$dir/$side.seeded" >"$dir/$side.pool"
-      make_bodies "$dir/$side.users" "$RUN-p$n-$side-user" $((SHARED_USERS + 64)) "$dir/$side"
+      make_bodies "$dir/$side.users" "$RUN-p$n-$side-user" $((SHARED_USERS * 2 + 64)) "$dir/$side"
       for kind in profile:PUT:/api/user/profile phone:POST:/api/user/phone userinfo:POST:/api/user/userinfo; do
         line=$(head -1 "$dir/$side.${kind%%:*}")
         expect "$pair/$side" 200 "$(cut -d: -f2 <<<"$kind")" "${kind#*:*:}" "${line%%$'\t'*}" "${line#*$'\t'}"
       done
       expect "$pair/$side" 204 DELETE /api/user/me "$(head -1 "$dir/$side.pool")"
-      expect "$pair/$side" 401 GET /api/user/me "$(head -1 "$dir/$side.pool")"
+      expect "$pair/${OTHER[$side]}" 401 GET /api/user/me "$(head -1 "$dir/$side.pool")"
       echo "2 0" >"$dir/$side.cursor" # delete.lua's next line, and requests that found the pool empty
     done
   }
@@ -345,7 +345,6 @@ PY
   }
 
   mkdir -p "$WORK/load"
-  SEEDED=()
   [ -z "$BASELINE_REF" ] || start_pair "sqlite@$BASELINE_REF" "$WORK/base-web"
   start_pair sqlite "$WORK/web"
   for pair in "${PAIRS[@]}"; do
@@ -381,6 +380,7 @@ PY
   awk '
     function get(f,   i) { for (i = 5; i <= NF; i++) if (index($i, f "=") == 1) return substr($i, length(f) + 2); return "" }
     function mean(a, pair, kind,   r, s) { for (r = 1; r <= rounds[pair]; r++) s += a[pair, r, kind]; return s / rounds[pair] }
+    function ratio(x, y) { return y > 0 ? sprintf("x%.2f", x / y) : "n/a" }
     $1 == "shared-file" && get("rps") != "" {
       pair = $2; side = $3; kind = $4; r = get("round"); k = pair SUBSEP r; p = get("p99_ms") + 0; x = get("rps") + 0
       if (!(k in seen)) { seen[k] = 1; order[++no] = k; rounds[pair]++ }
@@ -401,8 +401,8 @@ PY
         base = pairs[j]; at = index(base, "@"); now = substr(base, 1, at - 1)
         if (at == 0 || !(now in listed)) continue
         for (q = 1; q <= 6; q++)
-          printf "compare  shared-file %-8s %s vs %s: rps x%.2f, p99 x%.2f (means of %d rounds)\n", kinds[q], now, base,
-            mean(rps, now, kinds[q]) / mean(rps, base, kinds[q]), mean(p99, now, kinds[q]) / mean(p99, base, kinds[q]), rounds[now]
+          printf "compare  shared-file %-8s %s vs %s: rps %s, p99 %s (means of %d rounds)\n", kinds[q], now, base,
+            ratio(mean(rps, now, kinds[q]), mean(rps, base, kinds[q])), ratio(mean(p99, now, kinds[q]), mean(p99, base, kinds[q])), rounds[now]
       }
     }' "$WORK/results"
   for pair in "${PAIRS[@]}"; do
@@ -414,6 +414,7 @@ PY
   done
   exit 0
 fi
+
 for db in $DBS; do
   [ -z "$BASELINE_REF" ] || start_target "$db@$BASELINE_REF" "$WORK/base-web" "$db"
   start_target "$db" "$WORK/web" "$db"
