@@ -266,7 +266,7 @@ import base64, hashlib, json, os, subprocess, sys, time
 users, prefix, sent, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 keys = {}
 for i in range(1, sent + 1):
-    digest = hashlib.sha256(f"{prefix}-{i}".encode()).digest()
+    digest = hashlib.sha256(f"{prefix}-1-{i}".encode()).digest()  # seed.lua's codes
     keys["o" + digest[:14].hex().upper()] = digest[16:32]
 def encrypted(key, data):
     iv, b64 = os.urandom(16), lambda b: base64.b64encode(b).decode()

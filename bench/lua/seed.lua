@@ -1,22 +1,18 @@
--- Seeds users for the shared-file mode: POST /api/user/login with the codes <prefix>-1, <prefix>-2, …
--- and appends "<openId>\t<token>" of each 200 to a file. wrk cannot stop after N requests, so once the
--- file has N lines the script ends the process itself (-d bounds it otherwise). Run it with -t1: one
--- thread owns the file. Arguments: the prefix, N, the file.
+-- Seeds users for the shared-file mode: login.lua's new users (codes <prefix>-<thread>-1, -2, …), and
+-- "<openId>\t<token>" of each 200 appended to a file. wrk cannot stop after N requests, so once the file
+-- has N lines the script ends the process itself (-d bounds it otherwise). Run it with -t1: one thread
+-- owns the file, and its codes are <prefix>-1-<n>. Arguments: the prefix, N, the file.
 package.path = package.path .. ";" .. debug.getinfo(1, "S").source:match("@?(.*/)") .. "?.lua"
-require "report"
+require "login"
 
-local prefix, wanted, out
-local counter, got = 0, 0
+local login_init = init
+local wanted, out
+local got = 0
 
 function init(args)
-   prefix, wanted = args[1], tonumber(args[2])
+   login_init(args)
+   wanted = tonumber(args[2])
    out = assert(io.open(args[3], "a"))
-end
-
-function request()
-   counter = counter + 1
-   return wrk.format("POST", "/api/user/login", { ["Content-Type"] = "application/json" },
-      string.format('{"code":"%s-%d"}', prefix, counter))
 end
 
 function response(status, headers, body)
@@ -31,5 +27,3 @@ function response(status, headers, body)
       end
    end
 end
-
-done = report
