@@ -3,33 +3,26 @@
 -- the next one: wrk still calls into Lua per request, but formats nothing. With "format" as the second
 -- argument every request is built by wrk.format when it is sent instead, to measure what that costs wrk.
 package.path = package.path .. ";" .. debug.getinfo(1, "S").source:match("@?(.*/)") .. "?.lua"
-require "report"
+require "rotation"
 
 local tokens = {}
-local requests = {}
-local i = 0
 
 local function header(token)
    return { ["Authorization"] = "Bearer " .. token }
 end
 
 function init(args)
+   local requests = {}
    for line in io.lines(args[1]) do
       tokens[#tokens + 1] = line
       requests[#requests + 1] = wrk.format("GET", "/api/user/me", header(line))
    end
-   i = math.random(#tokens)
+   rotate(requests)
    if args[2] == "format" then
+      local i = math.random(#tokens)
       request = function()
          i = i % #tokens + 1
          return wrk.format("GET", "/api/user/me", header(tokens[i]))
       end
    end
 end
-
-function request()
-   i = i % #requests + 1
-   return requests[i]
-end
-
-done = report
