@@ -79,6 +79,49 @@ public sealed class SqliteLoginStoreTests
         }
     }
 
+    [Test]
+    public async Task ATurn_ComesAfterTheWritesQueuedBeforeIt_AndTheWritesQueuedDuringItWaitForItsEnd()
+    {
+        Task<Web.Models.UserSnapshot> before;
+        Task<IDisposable> turn;
+        await using (await HoldWriteLockAsync())
+        {
+            before = _store.SaveLoginAsync(Login("oBeforeTurn"), CancellationToken.None);
+            turn = _store.TakeTurnAsync(CancellationToken.None);
+            await Task.Delay(100);
+            Assert.That(turn.IsCompleted, Is.False, "no turn while another connection holds the lock and a login waits before it");
+        }
+
+        Task<Web.Models.UserSnapshot> during;
+        using (await turn)
+        {
+            Assert.That(before.Status, Is.EqualTo(TaskStatus.RanToCompletion), "the login queued first committed first");
+            during = _store.SaveLoginAsync(Login("oDuringTurn"), CancellationToken.None);
+            await Task.Delay(300);
+            Assert.That(during.IsCompleted, Is.False, "a login waits while an EF write has the turn");
+        }
+
+        await during.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(await CountUsersAsync(), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task ATurnNeverEnded_HoldsTheWriterForTheWriteTimeoutOnly()
+    {
+        var stuck = await _store.TakeTurnAsync(CancellationToken.None);
+
+        var behind = _store.SaveLoginAsync(Login("oBehindStuckTurn"), CancellationToken.None);
+        await Task.Delay(500);
+        Assert.That(behind.IsCompleted, Is.False, "a login waits while the turn lasts");
+        await Task.WhenAny(behind, Task.Delay(TimeSpan.FromSeconds(10)));
+        var after = await _store.SaveLoginAsync(Login("oAfterStuckTurn"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // At the boundary of Database:WriteTimeout (2 s) the login behind is written or refused with 503; either way it is answered.
+        Assert.That(behind.IsCompleted, Is.True, "answered once the writer stopped waiting for the turn's end");
+        Assert.That(after.OpenId, Is.EqualTo("oAfterStuckTurn"), "the writer went on without the turn's end");
+        stuck.Dispose();
+    }
+
     private static LoginWrite Login(string openId) =>
         new(openId, null, "protected", System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), DateTime.UtcNow.AddDays(7), DateTime.UtcNow);
 

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WxLogin.Web.Options;
 
@@ -15,6 +16,9 @@ public static class SqliteDatabase
         services.AddSingleton<SqliteTokenReader>();
         services.AddSingleton<SqliteDatabaseFile>();
         services.AddSingleton<SqliteLoginStore>();
+        // EF Core's writes wait for the login writer's turn: one writer of the file per process.
+        services.AddSingleton<SqliteWriteTurns>();
+        services.ConfigureDbContext<AppDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<SqliteWriteTurns>()));
         // Hosted services start after the schema scripts ran, in this order, and stop in reverse.
         services.AddHostedService(provider => provider.GetRequiredService<SqliteDatabaseFile>());
         services.AddHostedService(provider => provider.GetRequiredService<SqliteLoginStore>());

@@ -18,6 +18,11 @@ namespace WxLogin.Web.Data.Sqlite;
 /// is bounded by Database:WriteTimeout, after which the waiting requests get 503 storage_unavailable.
 /// The thread starts and stops with the host: on stop it answers what is queued, then closes its
 /// connection itself; a write that arrives after that answers 503.
+/// EF Core's writes (profile, phone, deletion, a team's tables) queue here too, for a turn
+/// (<see cref="TakeTurnAsync"/>, taken by <see cref="SqliteWriteTurns"/>): the thread commits the logins
+/// queued before it, lends the write lock's turn to that one EF write and waits for it to end. So a process
+/// has one writer of the file at a time, in arrival order, instead of connections that poll SQLite's lock
+/// against each other and lose to the busiest.
 /// </summary>
 public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
 {
@@ -36,6 +41,17 @@ public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
 
     /// <summary>Less free space than this on the database's volume and readiness fails: the next writes would not fit.</summary>
     internal const long MinFreeBytes = 512 * 1024;
+
+    /// <summary>
+    /// While another process writes the file too (this process had to wait for the lock within the last
+    /// <see cref="SharingWindow"/>), the writer writes for at most a slice without a pause, then leaves the lock
+    /// free long enough for that process, which tries every millisecond, to take it.
+    /// </summary>
+    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(10);
+
+    private static readonly TimeSpan YieldToAnotherWriter = TimeSpan.FromMilliseconds(2);
+
+    private static readonly TimeSpan SharingWindow = TimeSpan.FromSeconds(1);
 
     /// <summary>While a fault lasts, one summary line per this period instead of one line per failed batch.</summary>
     private static readonly TimeSpan FaultSummaryPeriod = TimeSpan.FromMinutes(1);
@@ -83,6 +99,7 @@ public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
     private SqliteCommand? _revoke;
     private SqliteCommand? _probe;
     private volatile string? _fault;
+    private long _lastWaitForAnotherWriter = long.MinValue / 2;
     private int _failedSinceSummary;
     private long _summaryAt;
 
@@ -99,6 +116,9 @@ public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
     }
 
     public override string? CurrentFault => _fault;
+
+    /// <summary>Writes and turns waiting for the writer thread (tests wait on it).</summary>
+    internal int QueuedWrites => _queue.Count;
 
     /// <summary>
     /// Readiness: the file is still the one opened, and a write (through the writer, after a
@@ -155,6 +175,14 @@ public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
     public override Task<bool> RevokeTokenAsync(int userId, byte[] tokenDigest, DateTime now, CancellationToken cancellationToken) =>
         Enqueue(new PendingRevoke(userId, tokenDigest, now, Deadline(), cancellationToken));
 
+    /// <summary>
+    /// Waits, in line with the logins, until this process's writer is idle, and keeps it idle until the turn is
+    /// disposed (or Database:WriteTimeout passed, after which the writer goes on: SQLite's own lock still
+    /// keeps the file consistent). 503 storage_unavailable when no turn came within Database:WriteTimeout.
+    /// </summary>
+    public Task<IDisposable> TakeTurnAsync(CancellationToken cancellationToken) =>
+        Enqueue(new PendingTurn(Deadline(), cancellationToken));
+
     /// <summary>The connection belongs to the writer thread, which closes it as it ends: never closed under a running batch.</summary>
     public void Dispose()
     {
@@ -188,15 +216,47 @@ public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
         try
         {
             var batch = new List<PendingWrite>(MaxBatch);
-            while (_queue.TryTake(out var first, Timeout.Infinite))
+            var sliceStarted = _time.GetTimestamp();
+            while (true)
             {
-                batch.Add(first);
-                while (batch.Count < MaxBatch && _queue.TryTake(out var next))
+                if (!_queue.TryTake(out var first))
                 {
-                    batch.Add(next);
+                    // Idle, so the lock is free for anyone: the next write starts a new slice.
+                    if (!_queue.TryTake(out first, Timeout.Infinite))
+                    {
+                        break;
+                    }
+                    sliceStarted = _time.GetTimestamp();
                 }
-                WriteBatch(batch);
-                batch.Clear();
+                var turn = first as PendingTurn;
+                if (turn is null)
+                {
+                    batch.Add(first);
+                    // Everything queued joins the batch, up to a turn: the writes queued before it commit first.
+                    while (batch.Count < MaxBatch && _queue.TryTake(out var next))
+                    {
+                        if (next is PendingTurn nextTurn)
+                        {
+                            turn = nextTurn;
+                            break;
+                        }
+                        batch.Add(next);
+                    }
+                    WriteBatch(batch);
+                    batch.Clear();
+                }
+                if (turn is not null)
+                {
+                    Lend(turn);
+                }
+                if (_time.GetElapsedTime(sliceStarted) >= Slice && _time.GetElapsedTime(Volatile.Read(ref _lastWaitForAnotherWriter)) < SharingWindow)
+                {
+                    // Another process writes this file too, and polls for the lock as this thread does: after a
+                    // slice of writing without a pause, leave the lock free a moment, or that process would wait
+                    // until this one ran out of work.
+                    Thread.Sleep(YieldToAnotherWriter);
+                    sliceStarted = _time.GetTimestamp();
+                }
             }
         }
         finally
@@ -233,8 +293,8 @@ public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
         try
         {
             var connection = Open();
-            // Wait for another writer's lock no longer than the most urgent request allows.
-            var remaining = (live.Min(w => w.Deadline) - now) * 1000 / _time.TimestampFrequency;
+            var deadline = live.Min(w => w.Deadline);
+            var remaining = (deadline - now) * 1000 / _time.TimestampFrequency;
             SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, (int)Math.Clamp(remaining, 1, int.MaxValue));
             if (_fault is not null)
             {
@@ -243,7 +303,7 @@ public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
             }
             while (live.Count > 0)
             {
-                if (TryCommit(connection, live) is not { } failed)
+                if (TryCommit(connection, live, deadline) is not { } failed)
                 {
                     break;
                 }
@@ -259,7 +319,7 @@ public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
         }
         catch (Exception ex) when (_faults.IsLockTimeout(ex))
         {
-            _logger.LogWarning("{Count} logins/logouts waited {Timeout} for the database's write lock and were refused: {Cause}",
+            _logger.LogWarning("{Count} writes waited {Timeout} for the database's write lock and were refused: {Cause}",
                 live.Count, _writeTimeout, _faults.Describe(ex));
             FailAll(live, LockTimeout);
         }
@@ -278,10 +338,30 @@ public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
         }
     }
 
-    /// <summary>Null when the batch committed; else the write whose statement failed (the transaction is rolled back).</summary>
-    private (PendingWrite Write, Exception Error)? TryCommit(SqliteConnection connection, List<PendingWrite> live)
+    /// <summary>Gives the turn to the EF write waiting for it and waits until that write ends, at most Database:WriteTimeout.</summary>
+    private void Lend(PendingTurn turn)
     {
-        Execute(connection, "BEGIN IMMEDIATE");
+        if (turn.Cancellation.IsCancellationRequested)
+        {
+            turn.Fail(new OperationCanceledException(turn.Cancellation));
+            return;
+        }
+        if (_time.GetTimestamp() >= turn.Deadline)
+        {
+            turn.Fail(LockTimeout());
+            return;
+        }
+        turn.Complete();
+        if (!turn.Ended.Wait(_writeTimeout))
+        {
+            _logger.LogWarning("An EF Core write kept the SQLite writer's turn longer than {Timeout}; logins go on beside it", _writeTimeout);
+        }
+    }
+
+    /// <summary>Null when the batch committed; else the write whose statement failed (the transaction is rolled back).</summary>
+    private (PendingWrite Write, Exception Error)? TryCommit(SqliteConnection connection, List<PendingWrite> live, long deadline)
+    {
+        BeginImmediate(connection, deadline);
         try
         {
             foreach (var write in live)
@@ -304,6 +384,89 @@ public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
             Rollback(connection);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Returns once every commit made so far is on disk. An EF write commits with synchronous=NORMAL, which leaves
+    /// the WAL unsynced (<see cref="SqliteWriteTurns"/>); the writer's next commit (synchronous=FULL) fsyncs the WAL,
+    /// and with it every commit before it. A probe write in that batch makes sure the commit has something to sync.
+    /// So EF writes share the login batches' fsyncs instead of paying one each.
+    /// </summary>
+    public Task WaitUntilDurableAsync(CancellationToken cancellationToken) =>
+        Enqueue(new PendingProbe(Deadline(), cancellationToken));
+
+    /// <summary>
+    /// For an EF write that has the turn: waits, as the writer does, until the file's write lock is free (another
+    /// process may hold it), so the EF connection's own BEGIN IMMEDIATE that follows takes it at once. 503
+    /// storage_unavailable after Database:WriteTimeout.
+    /// </summary>
+    public async Task WaitForWriteLockAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var deadline = Deadline();
+        var handle = connection.Handle!;
+        int result;
+        var waited = false;
+        try
+        {
+            while ((result = TryBeginImmediate(handle)) == SqliteFaults.Busy && _time.GetTimestamp() < deadline)
+            {
+                waited = true;
+                await Task.Delay(1, cancellationToken);
+            }
+        }
+        finally
+        {
+            RestoreBusyTimeout(handle, deadline);
+            NoteWait(waited);
+        }
+        if (result == SqliteFaults.Busy)
+        {
+            throw LockTimeout();
+        }
+        SqliteException.ThrowExceptionForRC(result, handle); // a storage fault; nothing when the lock was taken
+        SqliteException.ThrowExceptionForRC(SQLitePCL.raw.sqlite3_exec(handle, "ROLLBACK"), handle);
+    }
+
+    /// <summary>
+    /// Takes the file's write lock, trying every millisecond until the most urgent request's deadline. SQLite's own
+    /// busy handler sleeps longer the longer it waits (up to 100 ms between tries), so against another process's
+    /// writer that takes the lock back within a few milliseconds it kept missing the moments it was free.
+    /// </summary>
+    private void BeginImmediate(SqliteConnection connection, long deadline)
+    {
+        var handle = connection.Handle!;
+        int result;
+        var waited = false;
+        while ((result = TryBeginImmediate(handle)) == SqliteFaults.Busy && _time.GetTimestamp() < deadline)
+        {
+            waited = true;
+            Thread.Sleep(1);
+        }
+        RestoreBusyTimeout(handle, deadline);
+        NoteWait(waited);
+        SqliteException.ThrowExceptionForRC(result, handle); // SQLITE_BUSY is a lock timeout; nothing when the lock was taken
+    }
+
+    private void NoteWait(bool waited)
+    {
+        if (waited)
+        {
+            Volatile.Write(ref _lastWaitForAnotherWriter, _time.GetTimestamp());
+        }
+    }
+
+    /// <summary>One try at the write lock, without SQLite's busy handler: SQLITE_OK (taken), SQLITE_BUSY or a fault.</summary>
+    private static int TryBeginImmediate(SQLitePCL.sqlite3 handle)
+    {
+        SQLitePCL.raw.sqlite3_busy_timeout(handle, 0);
+        return SQLitePCL.raw.sqlite3_exec(handle, "BEGIN IMMEDIATE");
+    }
+
+    /// <summary>The connection's other statements (a checkpoint, EF's BEGIN) wait inside SQLite again, until the deadline.</summary>
+    private void RestoreBusyTimeout(SQLitePCL.sqlite3 handle, long deadline)
+    {
+        var remaining = (deadline - _time.GetTimestamp()) * 1000 / _time.TimestampFrequency;
+        SQLitePCL.raw.sqlite3_busy_timeout(handle, (int)Math.Clamp(remaining, 1, int.MaxValue));
     }
 
     /// <summary>Ends the transaction if SQLite has not already rolled it back (it does on SQLITE_FULL and I/O errors).</summary>
@@ -404,18 +567,18 @@ public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
             (_failedSinceSummary, _summaryAt) = (0, _time.GetTimestamp());
             if (_faults.Describe(ex) is null)
             {
-                _logger.LogError(ex, "Writing {Count} logins/logouts failed", count);
+                _logger.LogError(ex, "{Count} queued writes failed", count);
             }
             else
             {
-                _logger.LogError("Writing {Count} logins/logouts failed: {Cause}. Further failures are summarised every {Period}", count, cause, FaultSummaryPeriod);
+                _logger.LogError("{Count} queued writes failed: {Cause}. Further failures are summarised every {Period}", count, cause, FaultSummaryPeriod);
             }
             return;
         }
         _failedSinceSummary += count;
         if (_time.GetElapsedTime(_summaryAt) >= FaultSummaryPeriod)
         {
-            _logger.LogError("{Count} more logins/logouts failed in the last {Period}: {Cause}", _failedSinceSummary, FaultSummaryPeriod, cause);
+            _logger.LogError("{Count} more queued writes failed in the last {Period}: {Cause}", _failedSinceSummary, FaultSummaryPeriod, cause);
             (_failedSinceSummary, _summaryAt) = (0, _time.GetTimestamp());
         }
     }
@@ -424,7 +587,7 @@ public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
     {
         if (_fault is { } cause)
         {
-            _logger.LogInformation("Logins and logouts are written again ({Count} more failed since the last line: {Cause})", _failedSinceSummary, cause);
+            _logger.LogInformation("Queued writes succeed again ({Count} more failed since the last line: {Cause})", _failedSinceSummary, cause);
             (_fault, _failedSinceSummary) = (null, 0);
         }
     }
@@ -516,6 +679,19 @@ public sealed class SqliteLoginStore : LoginStore, IHostedService, IDisposable
         // Prepared on first use: a database without SchemaVersions fails readiness, not every login.
         public override void Execute(SqliteLoginStore store) =>
             Result = (store._probe ??= Prepare(store._connection!, ProbeSql)).ExecuteNonQuery() == 1;
+    }
+
+    private sealed class PendingTurn : PendingWrite<IDisposable>, IDisposable
+    {
+        public PendingTurn(long deadline, CancellationToken cancellation) : base(deadline, cancellation) => Result = this;
+
+        /// <summary>Set when the EF write that took the turn ended.</summary>
+        public ManualResetEventSlim Ended { get; } = new();
+
+        public override void Execute(SqliteLoginStore store) =>
+            throw new InvalidOperationException("A turn is lent between batches, never written in one.");
+
+        public void Dispose() => Ended.Set();
     }
 
     private sealed class PendingRevoke(int userId, byte[] digest, DateTime now, long deadline, CancellationToken cancellation)
