@@ -47,19 +47,8 @@ public sealed class SqliteWriteTurnsTests
     public async Task AProfileSave_WaitsForTheWritersTurn_AndReturnsOnlyAfterTheWritersNextCommit()
     {
         using var factory = new WxLoginFactory();
-        var writer = factory.Services.GetRequiredService<SqliteLoginStore>();
-        var user = await factory.Services.GetRequiredService<LoginStore>().SaveLoginAsync(new LoginWrite("oTurnDurable", null, "not a real key",
-            RandomNumberGenerator.GetBytes(32), DateTime.UtcNow.AddDays(1), DateTime.UtcNow), CancellationToken.None);
 
-        var held = await writer.TakeTurnAsync(CancellationToken.None);
-        var save = Task.Run(async () =>
-        {
-            using var scope = factory.Services.CreateScope();
-            await scope.ServiceProvider.GetRequiredService<UserService>().UpdateProfileAsync(user, new ProfileRequest("新昵称", null), CancellationToken.None);
-        });
-        await WaitUntilAsync(() => writer.QueuedWrites == 1, "the save queues for the turn the test holds");
-        var next = writer.TakeTurnAsync(CancellationToken.None); // the writer's next turn after the save's, before its fsync
-        held.Dispose();
+        var (save, next) = await SaveBehindATurnAsync(factory, CancellationToken.None);
         using (await next)
         {
             Assert.That(await NicknameAsync(factory), Is.EqualTo("新昵称"), "the save committed in its turn");
@@ -74,20 +63,9 @@ public sealed class SqliteWriteTurnsTests
     public async Task AClientThatHangsUpAfterTheCommit_GetsItsWriteKept_AndLeavesNoErrorInTheLog()
     {
         using var factory = new WxLoginFactory();
-        var writer = factory.Services.GetRequiredService<SqliteLoginStore>();
-        var user = await factory.Services.GetRequiredService<LoginStore>().SaveLoginAsync(new LoginWrite("oTurnDurable", null, "not a real key",
-            RandomNumberGenerator.GetBytes(32), DateTime.UtcNow.AddDays(1), DateTime.UtcNow), CancellationToken.None);
         using var hangUp = new CancellationTokenSource();
 
-        var held = await writer.TakeTurnAsync(CancellationToken.None);
-        var save = Task.Run(async () =>
-        {
-            using var scope = factory.Services.CreateScope();
-            await scope.ServiceProvider.GetRequiredService<UserService>().UpdateProfileAsync(user, new ProfileRequest("新昵称", null), hangUp.Token);
-        });
-        await WaitUntilAsync(() => writer.QueuedWrites == 1, "the save queues for the turn the test holds");
-        var next = writer.TakeTurnAsync(CancellationToken.None);
-        held.Dispose();
+        var (save, next) = await SaveBehindATurnAsync(factory, hangUp.Token);
         using (await next)
         {
             await hangUp.CancelAsync(); // while the save waits for the fsync of its commit
@@ -96,6 +74,29 @@ public sealed class SqliteWriteTurnsTests
         await save.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That(await NicknameAsync(factory), Is.EqualTo("新昵称"));
         Assert.That(factory.Logs.Where(line => line.StartsWith("Error", StringComparison.Ordinal)), Is.Empty);
+    }
+
+    /// <summary>
+    /// A profile save that waits for a turn the test holds, and the writer's next turn, taken right behind the
+    /// save's: once the test lets go, the save commits, and the writer then lends its next turn to the test
+    /// before the commit that would sync the save to disk.
+    /// </summary>
+    private static async Task<(Task Save, Task<IDisposable> Next)> SaveBehindATurnAsync(WxLoginFactory factory, CancellationToken cancellationToken)
+    {
+        var writer = factory.Services.GetRequiredService<SqliteLoginStore>();
+        var user = await factory.Services.GetRequiredService<LoginStore>().SaveLoginAsync(new LoginWrite("oTurnDurable", null, "not a real key",
+            RandomNumberGenerator.GetBytes(32), DateTime.UtcNow.AddDays(1), DateTime.UtcNow), CancellationToken.None);
+
+        var held = await writer.TakeTurnAsync(CancellationToken.None);
+        var save = Task.Run(async () =>
+        {
+            using var scope = factory.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<UserService>().UpdateProfileAsync(user, new ProfileRequest("新昵称", null), cancellationToken);
+        });
+        await WaitUntilAsync(() => writer.QueuedWrites == 1, "the save queues for the turn the test holds");
+        var next = writer.TakeTurnAsync(CancellationToken.None);
+        held.Dispose();
+        return (save, next);
     }
 
     private static async Task<string?> NicknameAsync(WxLoginFactory factory)
