@@ -58,6 +58,24 @@ public sealed class StorageFaultTests
         Assert.That((await (await _client.GetMeAsync(login.Token)).IsOkAsync()).GetProperty("id").GetInt32(), Is.EqualTo(login.User.Id));
     }
 
+    [TestCase("PUT", "/api/user/profile", """{"nickname":"昵称"}""")]
+    [TestCase("DELETE", "/api/user/me", null)]
+    public async Task AnEfCoreWrite_AnswersStorageUnavailable_WhileAnotherProcessHoldsTheWriteLock_AndSucceedsOnceReleased(
+        string method, string path, string? body)
+    {
+        var login = await _factory.LoginAsync("locked-ef.1", _client);
+        await using (await HoldWriteLockAsync())
+        {
+            var refused = await _client.SendJsonAsync(new HttpMethod(method), path, login.Token, body);
+            await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.ServiceUnavailable, "storage_unavailable");
+        }
+
+        var written = await _client.SendJsonAsync(new HttpMethod(method), path, login.Token, body);
+
+        Assert.That(written.IsSuccessStatusCode, Is.True, $"{written.StatusCode} once the lock is released");
+        Assert.That(_factory.Logs, Has.None.StartsWith("Error").And.None.StartsWith("Critical"), "a held lock is not an error of ours");
+    }
+
     [Test]
     public async Task Logout_AnswersStorageUnavailable_AndNotNoContent_WhenTheRevocationCannotBeWritten()
     {

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using WxLogin.Web.Data;
 using WxLogin.Web.Data.PostgreSql;
@@ -44,7 +46,13 @@ public static class DatabaseExtensions
         }
 
         builder.Services.AddDbContext<AppDbContext>((services, options) =>
-            services.GetRequiredService<DatabaseConnections>().ConfigureEf(options));
+        {
+            services.GetRequiredService<DatabaseConnections>().ConfigureEf(options);
+            // The error pipeline (Errors/) logs a failed save once, by what it means: a storage fault as one line
+            // with its cause, a bug with its stack trace. EF Core's own line would say it again, as an Error even
+            // for a write lock that another process held a moment too long.
+            options.ConfigureWarnings(warnings => warnings.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug)));
+        });
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton<TokenCache>();
         builder.Services.AddSingleton<UserTokenQuery>();
